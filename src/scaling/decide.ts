@@ -1,0 +1,407 @@
+/**
+ * Deciding one database: the gates in order (usable metrics, rate limit, a resize still being
+ * applied, cooldown), the rules, the advisor, and the guardrails around whatever it proposes.
+ * Pure apart from the advisor call: the time comes in, the next state goes out.
+ */
+import type { MetricsReading, PerformanceMetrics } from '../resource/performance-metrics.js';
+import { addSeconds, formatDuration, formatRfc3339, secondsBetween } from '../time.js';
+import type { Advice, Advisor, FallbackCause, Subject, TokenUsage } from './advisor.js';
+import { checkAdvice } from './guardrails.js';
+import type { Envelope } from './guardrails.js';
+import { ENGINES, instanceClass } from './instance-classes.js';
+import type { Engine, InstanceClass } from './instance-classes.js';
+import { nextClass } from './ladder.js';
+import type { Policy, Thresholds } from './policy.js';
+import { rulesAdvice } from './rules.js';
+import type { ScalingState, StateReading, Verdict } from './state.js';
+import { scaleDownCheck, scaleUpFindings } from './thresholds.js';
+import type { Finding, ScaleDownCheck } from './thresholds.js';
+import { CLOCK_SKEW_SECONDS, usableMetrics } from './usable-metrics.js';
+import { projectLoad, utilisation } from './utilisation.js';
+import type { Load, Utilisation } from './utilisation.js';
+
+/** SkipReason says why a database was not analysed. */
+export type SkipReason =
+  'InvalidState' | 'UnknownClass' | 'UnusableMetrics' | 'RateLimited' | 'PendingResize';
+
+/**
+ * HEADROOM_PERCENT is how far, in percentage points, the load projected onto a smaller class
+ * must stay from every scale-up threshold before a scale-down: a database that would sit just
+ * under a trigger after shrinking would grow again at the next wobble.
+ */
+export const HEADROOM_PERCENT = 10;
+
+/** MAX_REASONING_LENGTH bounds the reasoning kept in an annotation. */
+export const MAX_REASONING_LENGTH = 300;
+
+/** DecideInput is one database's facts as read from the request. */
+export interface DecideInput {
+  readonly now: Date;
+  readonly policy: Policy;
+  readonly subject: Subject;
+  readonly metrics: MetricsReading;
+  readonly state: StateReading;
+  /** The observed RDS Instance's reported class; absent when no Instance was observed. */
+  readonly instance?: { readonly reportedClass?: string };
+  readonly advisor: Advisor;
+  /** Aborts the advisor when the analysis's deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+/** Decision is the outcome for one database. */
+export interface Decision {
+  /** Whether an analysis ran; a skipped database keeps its state. */
+  readonly analyzed: boolean;
+  readonly skipReason?: SkipReason;
+  /** Set when a resize was called for and the cooldown forbade it. */
+  readonly blockedByCooldown?: boolean;
+  /** The final verdict; NoChange when skipped or blocked. */
+  readonly verdict: Verdict;
+  readonly fromClass: string;
+  /** The class to run on from now; fromClass unless a resize is applied. */
+  readonly toClass: string;
+  /** In recommend-only mode, the class a resize would have moved to. */
+  readonly recommendedClass?: string;
+  /** One line, for annotations, status, output and logs. */
+  readonly reasoning: string;
+  /** `rules`, or `claude/<model>` when the model's advice was applied. */
+  readonly decidedBy: string;
+  /** Why the advisor's answer was refused by the guardrails. */
+  readonly refused?: string;
+  /** Why the advisor gave no answer, when it failed. */
+  readonly fallback?: { readonly cause: FallbackCause; readonly detail: string };
+  readonly usage?: TokenUsage;
+  readonly utilisation?: Utilisation;
+  /** The state to write; absent when the annotations must stay exactly as they are. */
+  readonly state?: ScalingState;
+  /** When this database should next be looked at, in seconds from now. */
+  readonly ttlSeconds: number;
+}
+
+/** oneLine collapses whitespace and bounds the length, for annotations and messages. */
+export function oneLine(text: string, max = MAX_REASONING_LENGTH): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 3)}...`;
+}
+
+/** Facts are what the gates established about a database that is due for analysis. */
+interface Facts {
+  readonly state: ScalingState;
+  readonly current: InstanceClass;
+  readonly engine?: Engine;
+  readonly metrics: PerformanceMetrics;
+  readonly load: Load;
+  readonly figures: Utilisation;
+  readonly upFindings: readonly Finding[];
+  readonly triggers: readonly Finding[];
+  readonly down: ScaleDownCheck;
+  readonly larger?: string;
+  readonly smaller?: string;
+  readonly cooldownUntil?: Date;
+}
+
+type Gated = { readonly skip: Decision } | { readonly facts: Facts };
+
+function skip(
+  input: DecideInput,
+  reason: SkipReason,
+  why: string,
+  ttlSeconds: number,
+  state?: ScalingState,
+): Gated {
+  const current = input.subject.instanceClass;
+  const decision: Decision = {
+    analyzed: false,
+    skipReason: reason,
+    verdict: 'NoChange',
+    fromClass: current,
+    toClass: current,
+    reasoning: oneLine(`Not analysed: ${why}.`),
+    decidedBy: 'rules',
+    ...(state !== undefined && { state }),
+    ttlSeconds: Math.max(1, Math.round(ttlSeconds)),
+  };
+  return { skip: decision };
+}
+
+function futureAnnotation(state: ScalingState, now: Date): string | undefined {
+  const times = [
+    ['last-analyzed', state.lastAnalyzed],
+    ['last-scaled', state.lastScaled],
+    ['quiet-since', state.quietSince],
+  ] as const;
+  for (const [name, instant] of times) {
+    if (instant !== undefined && secondsBetween(now, instant) > CLOCK_SKEW_SECONDS) {
+      return `annotation intelligent-scaling/${name}: "${formatRfc3339(instant)}" is in the future`;
+    }
+  }
+  return undefined;
+}
+
+/** gate runs the gates in order and returns either why the database is skipped or its facts. */
+function gate(input: DecideInput): Gated {
+  const { now, policy, subject } = input;
+  const shortWait = Math.min(60, policy.analysisIntervalSeconds);
+  if (!input.state.ok) return skip(input, 'InvalidState', input.state.problem, shortWait);
+  const state = input.state.state;
+  const future = futureAnnotation(state, now);
+  if (future !== undefined) return skip(input, 'InvalidState', future, shortWait);
+  const current = instanceClass(subject.instanceClass);
+  if (current === undefined) {
+    const why = `instance class "${subject.instanceClass}" is not one this function knows`;
+    return skip(input, 'UnknownClass', why, policy.analysisIntervalSeconds, state);
+  }
+  const usable = usableMetrics(input.metrics, {
+    now,
+    maxAgeSeconds: policy.maxMetricsAgeSeconds,
+    instanceClass: current,
+    databaseNames: subject.databaseNames,
+    ...(subject.region !== undefined && { region: subject.region }),
+    ...(state.lastScaled !== undefined && { lastScaled: state.lastScaled }),
+  });
+  if (!usable.ok || !input.metrics.ok) {
+    const why = usable.ok ? 'metrics unreadable' : usable.problem;
+    return skip(input, 'UnusableMetrics', why, shortWait, state);
+  }
+  const facts = establish(input, state, current, input.metrics.metrics, usable.load);
+  const rateLimited = rateLimit(input, facts);
+  if (rateLimited !== undefined) return rateLimited;
+  return pendingResize(input, facts) ?? { facts };
+}
+
+function establish(
+  input: DecideInput,
+  state: ScalingState,
+  current: InstanceClass,
+  metrics: PerformanceMetrics,
+  load: Load,
+): Facts {
+  const { policy } = input;
+  const engine = ENGINES.find((e) => e === input.subject.engine);
+  const figures = utilisation(load, current, engine);
+  const upFindings = scaleUpFindings(figures, policy.scaleUp);
+  const larger = nextClass(policy, current.name, 'up');
+  const smaller = nextClass(policy, current.name, 'down');
+  const cooldownUntil =
+    state.lastScaled === undefined
+      ? undefined
+      : addSeconds(state.lastScaled, policy.cooldownSeconds);
+  return {
+    state,
+    current,
+    ...(engine !== undefined && { engine }),
+    metrics,
+    load,
+    figures,
+    upFindings,
+    triggers: upFindings.filter((f) => f.holds),
+    down: scaleDownCheck(figures, policy.scaleDown),
+    ...(larger !== undefined && { larger }),
+    ...(smaller !== undefined && { smaller }),
+    ...(cooldownUntil !== undefined && { cooldownUntil }),
+  };
+}
+
+function cooling(input: DecideInput, facts: Facts): boolean {
+  return facts.cooldownUntil !== undefined && facts.cooldownUntil > input.now;
+}
+
+function pending(input: DecideInput): boolean {
+  return (
+    input.instance !== undefined && input.instance.reportedClass !== input.subject.instanceClass
+  );
+}
+
+function rateLimit(input: DecideInput, facts: Facts): Gated | undefined {
+  const { lastAnalyzed, lastTriggers } = facts.state;
+  if (lastAnalyzed === undefined) return undefined;
+  const due = addSeconds(lastAnalyzed, input.policy.analysisIntervalSeconds);
+  if (due <= input.now) return undefined;
+  // A new scale-up trigger may cut the wait short, but only when a resize could follow, so
+  // noise around a threshold cannot turn into an analysis every call.
+  const unseen = facts.triggers.some((t) => !lastTriggers.includes(t.signal));
+  if (unseen && !pending(input) && !cooling(input, facts) && facts.larger !== undefined) {
+    return undefined;
+  }
+  const why = `last analysis at ${formatRfc3339(lastAnalyzed)}, next due at ${formatRfc3339(due)}`;
+  return skip(input, 'RateLimited', why, secondsBetween(input.now, due), facts.state);
+}
+
+function pendingResize(input: DecideInput, facts: Facts): Gated | undefined {
+  if (!pending(input)) return undefined;
+  const asked = `"${facts.current.name}" was asked for`;
+  const reported = input.instance?.reportedClass;
+  const why =
+    reported === undefined
+      ? `the RDS Instance has not reported its class yet; ${asked}`
+      : `a resize is still being applied: the RDS Instance reports "${reported}", ${asked}`;
+  return skip(
+    input,
+    'PendingResize',
+    why,
+    Math.min(60, input.policy.analysisIntervalSeconds),
+    facts.state,
+  );
+}
+
+function tightened(up: Thresholds): Thresholds {
+  return {
+    cpuPercent: up.cpuPercent - HEADROOM_PERCENT,
+    freeMemoryPercent: up.freeMemoryPercent + HEADROOM_PERCENT,
+    connectionsPercent: up.connectionsPercent - HEADROOM_PERCENT,
+  };
+}
+
+function projectedTriggers(facts: Facts, policy: Policy): Finding[] {
+  const target = facts.smaller === undefined ? undefined : instanceClass(facts.smaller);
+  if (target === undefined) return [];
+  const projected = utilisation(
+    projectLoad(facts.load, facts.current, target),
+    target,
+    facts.engine,
+  );
+  return scaleUpFindings(projected, tightened(policy.scaleUp)).filter((f) => f.holds);
+}
+
+interface Consultation {
+  readonly advice: Advice;
+  readonly decidedBy: string;
+  readonly blocked?: boolean;
+  readonly refused?: string;
+  readonly fallback?: { readonly cause: FallbackCause; readonly detail: string };
+  readonly usage?: TokenUsage;
+}
+
+function heldBack(input: DecideInput, rules: Advice, until: Date): Consultation {
+  const wait = formatDuration(input.policy.cooldownSeconds);
+  const would = `${rules.reasoning.charAt(0).toLowerCase()}${rules.reasoning.slice(1)}`;
+  const reasoning = `Would ${would} Held back: the ${wait} cooldown runs until ${formatRfc3339(until)}.`;
+  return {
+    advice: { decision: 'NoChange', instanceClass: input.subject.instanceClass, reasoning },
+    decidedBy: 'rules',
+    blocked: true,
+  };
+}
+
+async function consult(
+  input: DecideInput,
+  facts: Facts,
+  rules: Advice,
+  quiet: { since?: Date; seconds: number },
+): Promise<Consultation> {
+  // The advisor can only confirm or veto what the rules call for, so asking it about a
+  // NoChange buys nothing.
+  if (rules.decision === 'NoChange') return { advice: rules, decidedBy: 'rules' };
+  if (cooling(input, facts) && facts.cooldownUntil !== undefined) {
+    return heldBack(input, rules, facts.cooldownUntil);
+  }
+  const { current } = facts;
+  const smaller = facts.smaller === undefined ? undefined : instanceClass(facts.smaller);
+  const larger = facts.larger === undefined ? undefined : instanceClass(facts.larger);
+  const answer = await input.advisor.advise(
+    {
+      now: input.now,
+      subject: input.subject,
+      policy: input.policy,
+      current,
+      ...(smaller !== undefined && { smaller }),
+      ...(larger !== undefined && { larger }),
+      metrics: facts.metrics,
+      utilisation: facts.figures,
+      scaleUpFindings: facts.upFindings,
+      scaleDownFindings: facts.down.findings,
+      ...(quiet.since !== undefined && { quietSince: quiet.since }),
+      quietSeconds: quiet.seconds,
+      ...(facts.state.lastScaled !== undefined && { lastScaled: facts.state.lastScaled }),
+      rules,
+    },
+    input.signal,
+  );
+  if (!answer.ok) {
+    const fallback = { cause: answer.cause, detail: answer.detail };
+    return { advice: rules, decidedBy: 'rules', fallback };
+  }
+  const envelope: Envelope = {
+    current: current.name,
+    ladder: input.policy.ladder,
+    ...(rules.decision === 'ScaleUp' && { up: rules.instanceClass }),
+    ...(rules.decision === 'ScaleDown' && { down: rules.instanceClass }),
+  };
+  const check = checkAdvice(envelope, answer.advice);
+  const usage = answer.usage === undefined ? {} : { usage: answer.usage };
+  if (!check.ok) return { advice: rules, decidedBy: 'rules', refused: check.reason, ...usage };
+  const advice: Advice =
+    answer.advice.decision === 'NoChange'
+      ? { ...answer.advice, instanceClass: current.name }
+      : answer.advice;
+  return { advice, decidedBy: answer.decidedBy, ...usage };
+}
+
+function nextState(
+  input: DecideInput,
+  facts: Facts,
+  final: Advice,
+  decidedBy: string,
+  quietSince: Date | undefined,
+): ScalingState {
+  const resize = final.decision !== 'NoChange';
+  const applied = resize && !input.policy.recommendOnly;
+  const { quietSince: _quiet, recommendedClass: _recommended, ...kept } = facts.state;
+  const lastScaled = applied ? input.now : facts.state.lastScaled;
+  // A resize restarts the scale-down window: the new class has not been quiet yet.
+  const quiet = applied ? undefined : quietSince;
+  const recommendedClass = input.policy.recommendOnly && resize ? final.instanceClass : undefined;
+  return {
+    ...kept,
+    lastAnalyzed: input.now,
+    ...(lastScaled !== undefined && { lastScaled }),
+    lastDecision: oneLine(final.reasoning),
+    lastVerdict: final.decision,
+    lastTriggers: facts.triggers.map((t) => t.signal),
+    ...(quiet !== undefined && { quietSince: quiet }),
+    ...(recommendedClass !== undefined && { recommendedClass }),
+    decidedBy,
+  };
+}
+
+/** decide runs the gates, the rules, the advisor and the guardrails for one database. */
+export async function decide(input: DecideInput): Promise<Decision> {
+  const gated = gate(input);
+  if ('skip' in gated) return gated.skip;
+  const { facts } = gated;
+  const { policy, now } = input;
+  const quietSince = facts.down.holds ? (facts.state.quietSince ?? now) : undefined;
+  const quietSeconds = quietSince === undefined ? 0 : secondsBetween(quietSince, now);
+  const rules = rulesAdvice({
+    policy,
+    current: facts.current.name,
+    ...(facts.larger !== undefined && { larger: facts.larger }),
+    ...(facts.smaller !== undefined && { smaller: facts.smaller }),
+    utilisation: facts.figures,
+    scaleUpFindings: facts.upFindings,
+    scaleDown: facts.down,
+    quietSeconds,
+    projectedTriggers: projectedTriggers(facts, policy),
+  });
+  const quiet = { ...(quietSince !== undefined && { since: quietSince }), seconds: quietSeconds };
+  const outcome = await consult(input, facts, rules, quiet);
+  const final = outcome.advice;
+  const resize = final.decision !== 'NoChange';
+  const applied = resize && !policy.recommendOnly;
+  return {
+    analyzed: true,
+    ...(outcome.blocked === true && { blockedByCooldown: true }),
+    verdict: final.decision,
+    fromClass: facts.current.name,
+    toClass: applied ? final.instanceClass : facts.current.name,
+    ...(policy.recommendOnly && resize && { recommendedClass: final.instanceClass }),
+    reasoning: oneLine(final.reasoning),
+    decidedBy: outcome.decidedBy,
+    ...(outcome.refused !== undefined && { refused: outcome.refused }),
+    ...(outcome.fallback !== undefined && { fallback: outcome.fallback }),
+    ...(outcome.usage !== undefined && { usage: outcome.usage }),
+    utilisation: facts.figures,
+    state: nextState(input, facts, final, outcome.decidedBy, quietSince),
+    ttlSeconds: policy.analysisIntervalSeconds,
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The scaling state of one database. The function is stateless: everything it must remember
+ * between calls lives in `intelligent-scaling/*` annotations, where an operator can read it
+ * and reset it with kubectl.
+ */
+import { formatRfc3339, parseRfc3339 } from '../time.js';
+
+/** Verdict is what an analysis concluded. */
+export type Verdict = 'ScaleUp' | 'ScaleDown' | 'NoChange';
+
+/** VERDICTS lists every verdict. */
+export const VERDICTS: readonly Verdict[] = ['ScaleUp', 'ScaleDown', 'NoChange'];
+
+/** Signal names a utilisation figure a threshold applies to. */
+export type Signal = 'cpu' | 'memory' | 'connections';
+
+/** SIGNALS lists every signal in the order reasons name them. */
+export const SIGNALS: readonly Signal[] = ['cpu', 'memory', 'connections'];
+
+/** ANNOTATIONS are the annotation keys this function owns. */
+export const ANNOTATIONS = {
+  lastAnalyzed: 'intelligent-scaling/last-analyzed',
+  lastScaled: 'intelligent-scaling/last-scaled',
+  lastDecision: 'intelligent-scaling/last-scaled-decision',
+  lastVerdict: 'intelligent-scaling/last-verdict',
+  lastTriggers: 'intelligent-scaling/last-triggers',
+  quietSince: 'intelligent-scaling/quiet-since',
+  instanceClass: 'intelligent-scaling/instance-class',
+  baseClass: 'intelligent-scaling/base-class',
+  recommendedClass: 'intelligent-scaling/recommended-class',
+  decidedBy: 'intelligent-scaling/decided-by',
+} as const;
+
+/** ScalingState is what the annotations remember. */
+export interface ScalingState {
+  /** When the last analysis ran. */
+  readonly lastAnalyzed?: Date;
+  /** When this function last changed the class. */
+  readonly lastScaled?: Date;
+  /** The latest decision's reasoning, one line. */
+  readonly lastDecision?: string;
+  /** The latest analysis's final verdict. */
+  readonly lastVerdict?: Verdict;
+  /** The scale-up triggers the latest analysis saw. */
+  readonly lastTriggers: readonly Signal[];
+  /** Since when every scale-down condition has held, at every analysis. */
+  readonly quietSince?: Date;
+  /** The class this function set, in a composition, where the composite's spec stays as written. */
+  readonly instanceClass?: string;
+  /** The class the composition asked for when this function set `instanceClass`. */
+  readonly baseClass?: string;
+  /** In recommend-only mode, the class the latest analysis recommended. */
+  readonly recommendedClass?: string;
+  /** Who made the latest decision: `rules`, or `claude/<model>`. */
+  readonly decidedBy?: string;
+}
+
+/** EMPTY_STATE is the state of a database this function has never analysed. */
+export const EMPTY_STATE: ScalingState = { lastTriggers: [] };
+
+/** StateReading is either the state or the first annotation that cannot be read. */
+export type StateReading =
+  | { readonly ok: true; readonly state: ScalingState }
+  | { readonly ok: false; readonly problem: string };
+
+type Annotations = Readonly<Record<string, string | undefined>>;
+
+function text(annotations: Annotations, key: string): string | undefined {
+  const value = annotations[key];
+  // An empty value is how a cleared annotation is written (see writeState).
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function problem(key: string, value: string, expected: string): StateReading {
+  return { ok: false, problem: `annotation ${key}: "${value}" is not ${expected}` };
+}
+
+/** readState reads the state from a resource's annotations. */
+export function readState(annotations: Annotations | undefined): StateReading {
+  const source = annotations ?? {};
+  const times: Partial<Record<'lastAnalyzed' | 'lastScaled' | 'quietSince', Date>> = {};
+  for (const field of ['lastAnalyzed', 'lastScaled', 'quietSince'] as const) {
+    const value = text(source, ANNOTATIONS[field]);
+    if (value === undefined) continue;
+    const instant = parseRfc3339(value);
+    if (instant === undefined) return problem(ANNOTATIONS[field], value, 'an RFC 3339 time');
+    times[field] = instant;
+  }
+  const verdict = text(source, ANNOTATIONS.lastVerdict);
+  if (verdict !== undefined && !VERDICTS.includes(verdict as Verdict)) {
+    return problem(ANNOTATIONS.lastVerdict, verdict, `one of ${VERDICTS.join(', ')}`);
+  }
+  const triggersText = text(source, ANNOTATIONS.lastTriggers);
+  const triggers = triggersText === undefined ? [] : triggersText.split(',');
+  if (!triggers.every((t) => SIGNALS.includes(t as Signal))) {
+    return problem(ANNOTATIONS.lastTriggers, triggersText ?? '', `a list of ${SIGNALS.join(', ')}`);
+  }
+  const strings = {
+    lastDecision: text(source, ANNOTATIONS.lastDecision),
+    instanceClass: text(source, ANNOTATIONS.instanceClass),
+    baseClass: text(source, ANNOTATIONS.baseClass),
+    recommendedClass: text(source, ANNOTATIONS.recommendedClass),
+    decidedBy: text(source, ANNOTATIONS.decidedBy),
+  };
+  return {
+    ok: true,
+    state: {
+      ...times,
+      ...(verdict !== undefined && { lastVerdict: verdict as Verdict }),
+      lastTriggers: triggers as Signal[],
+      ...withoutUndefined(strings),
+    },
+  };
+}
+
+function withoutUndefined<T extends Record<string, string | undefined>>(
+  record: T,
+): Partial<Record<keyof T, string>> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<
+    Record<keyof T, string>
+  >;
+}
+
+/**
+ * writeState renders the state as annotations. Every key is written, cleared ones as an empty
+ * string: server-side apply leaves a key another field manager wrote in place, so omitting a
+ * key would not clear it.
+ */
+export function writeState(state: ScalingState): Record<string, string> {
+  const time = (instant: Date | undefined): string =>
+    instant === undefined ? '' : formatRfc3339(instant);
+  return {
+    [ANNOTATIONS.lastAnalyzed]: time(state.lastAnalyzed),
+    [ANNOTATIONS.lastScaled]: time(state.lastScaled),
+    [ANNOTATIONS.lastDecision]: state.lastDecision ?? '',
+    [ANNOTATIONS.lastVerdict]: state.lastVerdict ?? '',
+    [ANNOTATIONS.lastTriggers]: state.lastTriggers.join(','),
+    [ANNOTATIONS.quietSince]: time(state.quietSince),
+    [ANNOTATIONS.instanceClass]: state.instanceClass ?? '',
+    [ANNOTATIONS.baseClass]: state.baseClass ?? '',
+    [ANNOTATIONS.recommendedClass]: state.recommendedClass ?? '',
+    [ANNOTATIONS.decidedBy]: state.decidedBy ?? '',
+  };
+}
