@@ -194,9 +194,9 @@ function fromEnvironment(setting: Setting, env: Environment): RawValue | undefin
 
 /** helpText lists every flag with its default, built from `settings`. */
 export function helpText(): string {
-  const rows = Object.values<Setting>(settings).map((setting) => {
+  const rows = Object.values<Setting>(settings).map((setting): [string, string] => {
     const value = setting.valueName === undefined ? '' : `=${setting.valueName}`;
-    return [`--${setting.flag}${value}`, setting.help + note(setting)] as const;
+    return [`--${setting.flag}${value}`, setting.help + note(setting)];
   });
   rows.push(['-h, --help', 'Show this help and exit.']);
   const width = Math.max(...rows.map(([names]) => names.length));
