@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 import { parseRfc3339 } from '../time.js';
+import { firstIssue } from './kube-object.js';
 
 /** METRIC_UNITS lists the metrics this function reads and the unit CloudWatch reports them in. */
 export const METRIC_UNITS = {
@@ -59,12 +60,6 @@ export type MetricsReading =
   | { readonly ok: false; readonly problem: string };
 
 const fieldPath = 'status.performanceMetrics';
-
-function firstIssue(error: z.ZodError, prefix: string): string {
-  const issue = error.issues[0];
-  const path = issue ? [prefix, ...issue.path.map(String)].join('.') : prefix;
-  return `${path}: ${issue?.message ?? 'invalid'}`;
-}
 
 /** readPerformanceMetrics validates the raw `status.performanceMetrics` value of a resource. */
 export function readPerformanceMetrics(raw: unknown): MetricsReading {

@@ -1,0 +1,58 @@
+/**
+ * What one call of this step works with, and the part both modes share: deciding one database
+ * with the advisor under the analysis's deadline, and logging the outcome.
+ */
+import type { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
+import type { Logger } from 'pino';
+
+import type { Input } from '../input/prompt.js';
+import { readPerformanceMetrics } from '../resource/performance-metrics.js';
+import type { Advisor, Subject } from '../scaling/advisor.js';
+import { decide } from '../scaling/decide.js';
+import type { Decision } from '../scaling/decide.js';
+import type { StateReading } from '../scaling/state.js';
+import { logDecision } from './report.js';
+
+/** StepContext is one call of this step: the request, its validated input and the time. */
+export interface StepContext {
+  readonly req: RunFunctionRequest;
+  readonly input: Input;
+  readonly now: Date;
+  readonly advisor: Advisor;
+  readonly log: Logger;
+}
+
+/** Target is one database to decide on, as read from the request. */
+export interface Target {
+  readonly subject: Subject;
+  /** The raw `status.performanceMetrics`. */
+  readonly performanceMetrics: unknown;
+  readonly state: StateReading;
+  /** The observed RDS Instance's reported class; absent when no Instance was observed. */
+  readonly instance?: { readonly reportedClass?: string };
+}
+
+/** analyse decides one database and logs the outcome under the caller's logger. */
+export async function analyse(ctx: StepContext, target: Target, log: Logger): Promise<Decision> {
+  const decision = await decide({
+    now: ctx.now,
+    policy: ctx.input.policy,
+    subject: target.subject,
+    metrics: readPerformanceMetrics(target.performanceMetrics),
+    state: target.state,
+    ...(target.instance !== undefined && { instance: target.instance }),
+    advisor: ctx.advisor,
+    signal: AbortSignal.timeout(ctx.input.advisor.timeoutSeconds * 1000),
+  });
+  logDecision(log, decision);
+  return decision;
+}
+
+/** ownAnnotations keeps only this function's annotations, to carry them forward unchanged. */
+export function ownAnnotations(
+  annotations: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(annotations).filter(([key]) => key.startsWith('intelligent-scaling/')),
+  );
+}
