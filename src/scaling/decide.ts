@@ -16,7 +16,7 @@ import { rulesAdvice } from './rules.js';
 import type { ScalingState, StateReading, Verdict } from './state.js';
 import { scaleDownCheck, scaleUpFindings } from './thresholds.js';
 import type { Finding, ScaleDownCheck } from './thresholds.js';
-import { CLOCK_SKEW_SECONDS, usableMetrics } from './usable-metrics.js';
+import { CLOCK_SKEW_SECONDS, DECISION_METRICS, usableMetrics } from './usable-metrics.js';
 import { projectLoad, utilisation } from './utilisation.js';
 import type { Load, Utilisation } from './utilisation.js';
 
@@ -157,7 +157,6 @@ function gate(input: DecideInput): Gated {
     instanceClass: current,
     databaseNames: subject.databaseNames,
     ...(subject.region !== undefined && { region: subject.region }),
-    ...(state.lastScaled !== undefined && { lastScaled: state.lastScaled }),
   });
   if (!usable.ok || !input.metrics.ok) {
     const why = usable.ok ? 'metrics unreadable' : usable.problem;
@@ -227,7 +226,25 @@ function rateLimit(input: DecideInput, facts: Facts): Gated | undefined {
   return skip(input, 'RateLimited', why, secondsBetween(input.now, due), facts.state);
 }
 
+/** metricsBeforeResize names the first datapoint taken before the last resize: it describes the old class. */
+function metricsBeforeResize(facts: Facts): string | undefined {
+  const { lastScaled } = facts.state;
+  if (lastScaled === undefined) return undefined;
+  for (const name of DECISION_METRICS) {
+    const sample = facts.metrics.samples[name];
+    if (sample !== undefined && sample.timestamp < lastScaled) {
+      return `waiting for metrics of "${facts.current.name}": the ${name} datapoint at ${formatRfc3339(sample.timestamp)} predates the resize at ${formatRfc3339(lastScaled)}`;
+    }
+  }
+  return undefined;
+}
+
 function pendingResize(input: DecideInput, facts: Facts): Gated | undefined {
+  const shortWait = Math.min(60, input.policy.analysisIntervalSeconds);
+  const stale = metricsBeforeResize(facts);
+  if (!pending(input) && stale !== undefined) {
+    return skip(input, 'PendingResize', stale, shortWait, facts.state);
+  }
   if (!pending(input)) return undefined;
   const asked = `"${facts.current.name}" was asked for`;
   const reported = input.instance?.reportedClass;

@@ -10,7 +10,8 @@ import type { Load } from './utilisation.js';
 /** CLOCK_SKEW_SECONDS is how far in the future a timestamp may be before it is contradictory. */
 export const CLOCK_SKEW_SECONDS = 60;
 
-const decisionMetrics: readonly MetricName[] = [
+/** DECISION_METRICS are the metrics the thresholds apply to. */
+export const DECISION_METRICS: readonly MetricName[] = [
   'CPUUtilization',
   'FreeableMemory',
   'DatabaseConnections',
@@ -24,8 +25,6 @@ export interface MetricsContext {
   /** Names the metrics may carry as databaseName: the composite's, the RDS Instance's. */
   readonly databaseNames: readonly string[];
   readonly region?: string;
-  /** The last resize; datapoints before it describe the previous class. */
-  readonly lastScaled?: Date;
 }
 
 /** UsableMetrics is the load a decision may rest on, or why there is none. */
@@ -45,9 +44,6 @@ function timingProblem(name: MetricName, sample: Sample, ctx: MetricsContext): s
   }
   if (age > ctx.maxAgeSeconds) {
     return `${name} datapoint at ${at} is ${formatDuration(age)} old (maximum ${formatDuration(ctx.maxAgeSeconds)})`;
-  }
-  if (ctx.lastScaled !== undefined && sample.timestamp < ctx.lastScaled) {
-    return `${name} datapoint at ${at} predates the last resize at ${formatRfc3339(ctx.lastScaled)}`;
   }
   return undefined;
 }
@@ -83,9 +79,9 @@ export function usableMetrics(reading: MetricsReading, ctx: MetricsContext): Usa
       problem: `metrics are from region "${metrics.region}", not "${ctx.region}"`,
     };
   }
-  const present = decisionMetrics.filter((name) => metrics.samples[name] !== undefined);
+  const present = DECISION_METRICS.filter((name) => metrics.samples[name] !== undefined);
   if (present.length === 0) {
-    return { ok: false, problem: `no ${decisionMetrics.join(', ')} datapoint` };
+    return { ok: false, problem: `no ${DECISION_METRICS.join(', ')} datapoint` };
   }
   for (const name of present) {
     const sample = metrics.samples[name];

@@ -207,6 +207,19 @@ const skips: Row[] = [
     },
   },
   {
+    name: 'metrics older than the last resize',
+    reason: 'datapoints taken before a resize describe the previous class: wait, do not warn',
+    given: {
+      demand: { ...busyCpu, ageMinutes: 4 },
+      annotations: { 'intelligent-scaling/last-scaled': minutesAgo(3) },
+    },
+    want: {
+      skipReason: 'PendingResize',
+      reasoning:
+        'Not analysed: waiting for metrics of "db.t3.micro": the CPUUtilization datapoint at 2025-09-15T12:50:00Z predates the resize at 2025-09-15T12:51:00Z.',
+    },
+  },
+  {
     name: 'Instance has not reported a class',
     reason: 'an Instance still being created tells nothing yet',
     given: { demand: busyCpu, reportedClass: null },
