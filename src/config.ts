@@ -40,21 +40,19 @@ const hostPort = z
   .refine(isHostPort, `is not HOST:PORT with a port from 0 to ${MAX_PORT}`)
   .transform((value) => (value.startsWith(':') ? `0.0.0.0${value}` : value));
 
+const notMebibytes = `is not a whole number of MiB from 1 to ${MAX_MESSAGE_SIZE_MIB}`;
+
 const mebibytes = z
   .string()
-  .regex(/^[0-9]+$/, `is not a whole number of MiB from 1 to ${MAX_MESSAGE_SIZE_MIB}`)
+  .regex(/^[0-9]+$/, notMebibytes)
   .transform(Number)
-  .pipe(
-    z
-      .number()
-      .min(1, `is not a whole number of MiB from 1 to ${MAX_MESSAGE_SIZE_MIB}`)
-      .max(MAX_MESSAGE_SIZE_MIB, `is not a whole number of MiB from 1 to ${MAX_MESSAGE_SIZE_MIB}`),
-  );
+  .pipe(z.number().min(1, notMebibytes).max(MAX_MESSAGE_SIZE_MIB, notMebibytes));
 
 const directory = z.string().min(1, 'is empty');
 
 const onOff = z.boolean({ error: 'is not true or false' });
 
+/** settings lists every flag; adding a flag is adding an entry, and Config follows. */
 const settings = {
   address: {
     flag: 'address',
@@ -120,21 +118,24 @@ export function parseConfig(argv: readonly string[], env: Environment): ParseOut
   return checkSettings(flags, env);
 }
 
+/** FLAG_NAMES maps every spelling of every flag, dashes included, to its setting and key. */
+const FLAG_NAMES = new Map<string, readonly [string, Setting]>(
+  Object.entries<Setting>(settings).flatMap(([key, setting]) =>
+    [setting.flag, ...(setting.aliases ?? [])].map(
+      (name) => [`--${name}`, [key, setting]] as const,
+    ),
+  ),
+);
+
 /** readFlags reads argv into raw values keyed by setting, or returns what was wrong. */
 function readFlags(argv: readonly string[]): Map<string, RawValue> | string {
-  const byName = new Map<string, [string, Setting]>();
-  for (const [key, setting] of Object.entries<Setting>(settings)) {
-    for (const name of [setting.flag, ...(setting.aliases ?? [])]) {
-      byName.set(`--${name}`, [key, setting]);
-    }
-  }
   const raw = new Map<string, RawValue>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const equals = arg.indexOf('=');
     const name = equals < 0 ? arg : arg.slice(0, equals);
     const inline = equals < 0 ? undefined : arg.slice(equals + 1);
-    const found = byName.get(name);
+    const found = FLAG_NAMES.get(name);
     if (found === undefined) {
       return name.startsWith('-')
         ? `cannot parse flags: unknown flag "${name}" (see --help)`

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 import type * as grpc from '@grpc/grpc-js';
@@ -74,6 +75,14 @@ export interface ServerProcess {
   stop(options?: StopOptions): Promise<ExitResult>;
 }
 
+/** RunOptions say how to run a server that should exit by itself; every field is optional. */
+export interface RunOptions {
+  /** Variables added to the child's environment, which otherwise holds only PATH. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How long to wait for exit before SIGKILL and a rejection; default 15 000 ms. */
+  readonly timeoutMs?: number;
+}
+
 /** RunResult is a process that ran to its end, with everything it wrote. */
 export interface RunResult extends ExitResult {
   readonly stdout: readonly string[];
@@ -124,13 +133,14 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
  */
 export async function runServer(
   args: readonly string[],
-  options: { readonly env?: Readonly<Record<string, string>>; readonly timeoutMs?: number } = {},
+  options: RunOptions = {},
 ): Promise<RunResult> {
+  const { env, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   const started = performance.now();
-  const output = spawnServer(args, options.env);
-  const exit = await withTimeout(output.exited, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
+  const output = spawnServer(args, env);
+  const exit = await withTimeout(output.exited, timeoutMs, () => {
     output.child.kill('SIGKILL');
-    return `server did not exit within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms\n${describeOutput(output)}`;
+    return `server did not exit within ${timeoutMs} ms\n${describeOutput(output)}`;
   });
   const durationMs = Math.round(performance.now() - started);
   return { ...exit, stdout: output.stdout, stderr: output.stderr, durationMs };
@@ -140,6 +150,9 @@ export async function runServer(
 interface Output extends Omit<ServerProcess, 'address' | 'port'> {
   readonly child: ChildProcess;
 }
+
+/** Lines is what a process has written, line by line, and a way to wait for a log line. */
+type Lines = Pick<ServerProcess, 'stdout' | 'stderr' | 'logs' | 'waitForLog'>;
 
 function spawnServer(args: readonly string[], env: Readonly<Record<string, string>> = {}): Output {
   if (!existsSync(MAIN_JS)) {
@@ -152,26 +165,43 @@ function spawnServer(args: readonly string[], env: Readonly<Record<string, strin
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const listeners = new Set<(line: LogLine) => void>();
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    stdout.push(text);
-    const line = parseLogLine(text);
-    if (line !== undefined) {
-      for (const listener of listeners) {
-        listener(line);
-      }
-    }
-  });
-  createInterface({ input: child.stderr }).on('line', (text) => {
-    stderr.push(text);
-  });
+  const lines = collectLines(child.stdout, child.stderr);
   const exited = new Promise<ExitResult>((resolve) => {
+    // 'close' comes after both pipes have ended, so every line has been read by then.
     child.once('close', (code, signal) => {
       running.delete(child);
       resolve({ code, signal });
     });
+  });
+  const stop = async (options: StopOptions = {}): Promise<ExitResult> => {
+    const { signal = 'SIGTERM', timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+    }
+    return withTimeout(exited, timeoutMs, () => {
+      child.kill('SIGKILL');
+      return `server did not exit within ${timeoutMs} ms of ${signal}\n${describeOutput(lines)}`;
+    });
+  };
+  return { ...lines, child, pid: child.pid ?? -1, exited, stop };
+}
+
+/** collectLines keeps every line of stdout and stderr and tells waiters about new log lines. */
+function collectLines(stdoutStream: Readable, stderrStream: Readable): Lines {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const listeners = new Set<(line: LogLine) => void>();
+  createInterface({ input: stdoutStream }).on('line', (text) => {
+    stdout.push(text);
+    const line = parseLogLine(text);
+    if (line !== undefined) {
+      listeners.forEach((listener) => {
+        listener(line);
+      });
+    }
+  });
+  createInterface({ input: stderrStream }).on('line', (text) => {
+    stderr.push(text);
   });
   const logs = (): LogLine[] => stdout.flatMap((text) => parseLogLine(text) ?? []);
   const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS) => {
@@ -179,7 +209,7 @@ function spawnServer(args: readonly string[], env: Readonly<Record<string, strin
     if (found !== undefined) {
       return Promise.resolve(found);
     }
-    let listener: ((line: LogLine) => void) | undefined;
+    let listener: (line: LogLine) => void = () => undefined;
     const matched = new Promise<LogLine>((resolve) => {
       listener = (line) => {
         if (match(line)) {
@@ -188,37 +218,10 @@ function spawnServer(args: readonly string[], env: Readonly<Record<string, strin
       };
       listeners.add(listener);
     });
-    return withTimeout(
-      matched,
-      timeoutMs,
-      () => `no matching log line within ${timeoutMs} ms`,
-    ).finally(() => {
-      if (listener !== undefined) {
-        listeners.delete(listener);
-      }
-    });
+    const why = () => `no matching log line within ${timeoutMs} ms`;
+    return withTimeout(matched, timeoutMs, why).finally(() => listeners.delete(listener));
   };
-  const stop = async (options: StopOptions = {}): Promise<ExitResult> => {
-    const { signal = 'SIGTERM', timeoutMs = DEFAULT_TIMEOUT_MS } = options;
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill(signal);
-    }
-    return withTimeout(exited, timeoutMs, () => {
-      child.kill('SIGKILL');
-      return `server did not exit within ${timeoutMs} ms of ${signal}\n${describeOutput(output)}`;
-    });
-  };
-  const output: Output = {
-    child,
-    pid: child.pid ?? -1,
-    stdout,
-    stderr,
-    logs,
-    waitForLog,
-    exited,
-    stop,
-  };
-  return output;
+  return { stdout, stderr, logs, waitForLog };
 }
 
 function parseLogLine(text: string): LogLine | undefined {
