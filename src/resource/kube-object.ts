@@ -1,6 +1,8 @@
 /** Reading the few fields every Kubernetes object has, from the untyped JSON Crossplane sends. */
 import { z } from 'zod';
 
+import { formatPath } from '../input/format-issues.js';
+
 /** ObjectRef identifies one object. */
 export interface ObjectRef {
   readonly apiVersion: string;
@@ -41,8 +43,8 @@ export function describeRef(ref: ObjectRef): string {
 /** firstIssue formats a zod error's first issue as `path: message` under a prefix. */
 export function firstIssue(error: z.ZodError, prefix?: string): string {
   const issue = error.issues[0];
-  const path = [...(prefix === undefined ? [] : [prefix]), ...(issue?.path.map(String) ?? [])];
-  return `${path.join('.') || 'object'}: ${issue?.message ?? 'invalid'}`;
+  const path = [...(prefix === undefined ? [] : prefix.split('.')), ...(issue?.path ?? [])];
+  return `${formatPath(path) || 'object'}: ${issue?.message ?? 'is invalid'}`;
 }
 
 /** isRecord tells a JSON object from every other JSON value. */

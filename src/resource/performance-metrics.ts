@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+import { issueText } from '../input/format-issues.js';
+
 import { parseRfc3339 } from '../time.js';
 import { firstIssue } from './kube-object.js';
 
@@ -64,7 +66,7 @@ const fieldPath = 'status.performanceMetrics';
 /** readPerformanceMetrics validates the raw `status.performanceMetrics` value of a resource. */
 export function readPerformanceMetrics(raw: unknown): MetricsReading {
   if (raw === undefined || raw === null) return { ok: false, problem: `${fieldPath} is missing` };
-  const parsed = metricsSchema.safeParse(raw);
+  const parsed = metricsSchema.safeParse(raw, { error: issueText });
   if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error, fieldPath) };
   const collectedAt = parsed.data.timestamp;
   const samples: Partial<Record<MetricName, Sample>> = {};
@@ -72,7 +74,7 @@ export function readPerformanceMetrics(raw: unknown): MetricsReading {
     const rawSample = parsed.data.metrics?.[name];
     if (rawSample === undefined || rawSample === null) continue;
     const prefix = `${fieldPath}.metrics.${name}`;
-    const sample = sampleSchema.safeParse(rawSample);
+    const sample = sampleSchema.safeParse(rawSample, { error: issueText });
     if (!sample.success) return { ok: false, problem: firstIssue(sample.error, prefix) };
     const unit = sample.data.unit ?? METRIC_UNITS[name];
     if (unit !== METRIC_UNITS[name]) {

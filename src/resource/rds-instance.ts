@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 
+import { issueText } from '../input/format-issues.js';
+
 import { firstIssue, groupOf, isRecord, metadataSchema } from './kube-object.js';
 
 /** RDS_INSTANCE_GROUPS are the API groups of provider-aws's RDS Instance. */
@@ -59,7 +61,7 @@ export type RdsInstanceReading =
 
 /** readRdsInstance reads an RDS Instance from its JSON. */
 export function readRdsInstance(raw: unknown): RdsInstanceReading {
-  const parsed = rdsInstanceSchema.safeParse(raw);
+  const parsed = rdsInstanceSchema.safeParse(raw, { error: issueText });
   if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error) };
   const { metadata, spec, status } = parsed.data;
   const annotations = metadata.annotations ?? {};
