@@ -200,9 +200,11 @@ export async function runComposition(ctx: StepContext): Promise<RunFunctionRespo
         ...(xr.engine !== undefined && { engine: xr.engine }),
         ...(xr.region !== undefined && { region: xr.region }),
         instanceClass: currentClass(stateReading, base, observed),
-        databaseNames: [xr.name, observed?.name, observed?.externalName].filter(
-          (n) => n !== undefined,
-        ),
+        databaseNames: [
+          ...new Set(
+            [xr.name, observed?.name, observed?.externalName].filter((n) => n !== undefined),
+          ),
+        ],
       },
       performanceMetrics: metricsFor(ctx, xr),
       state: stateReading,

@@ -252,6 +252,8 @@ function boundProblems(spec: Spec): Problem[] {
       });
     }
   }
+  // Only bounds that are both on the ladder can be in the wrong order.
+  if (problems.length > 0) return problems;
   if (min !== undefined && max !== undefined && ladder.indexOf(min) > ladder.indexOf(max)) {
     const message = `${show(min)} is above spec.maxInstanceClass ${show(max)}`;
     problems.push({ code: 'custom', path: ['minInstanceClass'], message });

@@ -47,7 +47,7 @@ const sqlInstanceSchema = z.looseObject({
       resourceRefs: z.array(refSchema).optional(),
     })
     .optional(),
-  status: z.looseObject({ performanceMetrics: z.unknown() }).optional(),
+  status: z.looseObject({ performanceMetrics: z.unknown().optional() }).optional(),
 });
 
 /** SqlInstanceReading is either the composite or why it cannot be read. */
