@@ -138,7 +138,7 @@ function patch(xr: SqlInstance, decision: Decision): Resource | undefined {
       metadata: {
         name: xr.name,
         ...(xr.namespace !== undefined && { namespace: xr.namespace }),
-        annotations: writeState(decision.state),
+        annotations: writeState(decision.state, 'operation'),
       },
       ...(changed && { spec: { parameters: { instanceClass: decision.toClass } } }),
     },

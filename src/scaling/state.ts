@@ -121,12 +121,29 @@ function withoutUndefined<T extends Record<string, string | undefined>>(
   >;
 }
 
+/** COMPOSITION_ONLY are the keys only a composition writes: an Operation changes the spec itself. */
+const COMPOSITION_ONLY: ReadonlySet<string> = new Set([
+  ANNOTATIONS.instanceClass,
+  ANNOTATIONS.baseClass,
+]);
+
 /**
  * writeState renders the state as annotations. Every key is written, cleared ones as an empty
  * string: server-side apply leaves a key another field manager wrote in place, so omitting a
- * key would not clear it.
+ * key would not clear it. An Operation never sets the composition's keys, so it omits them.
  */
-export function writeState(state: ScalingState): Record<string, string> {
+export function writeState(
+  state: ScalingState,
+  mode: 'composition' | 'operation' = 'composition',
+): Record<string, string> {
+  const annotations = allAnnotations(state);
+  if (mode === 'composition') return annotations;
+  return Object.fromEntries(
+    Object.entries(annotations).filter(([key]) => !COMPOSITION_ONLY.has(key)),
+  );
+}
+
+function allAnnotations(state: ScalingState): Record<string, string> {
   const time = (instant: Date | undefined): string =>
     instant === undefined ? '' : formatRfc3339(instant);
   return {

@@ -19,7 +19,7 @@ interface Example {
   readonly observed: KubeObject[];
 }
 
-function at(object: KubeObject, ...path: (string | number)[]): KubeObject {
+function at(object: KubeObject | KubeObject[], ...path: (string | number)[]): KubeObject {
   let value: unknown = object;
   for (const key of path) value = (value as Record<string | number, unknown>)[key];
   return value as KubeObject;

@@ -55,8 +55,6 @@ describe('operation mode', () => {
             'intelligent-scaling/last-verdict': 'ScaleUp',
             'intelligent-scaling/last-triggers': 'cpu',
             'intelligent-scaling/quiet-since': '',
-            'intelligent-scaling/instance-class': '',
-            'intelligent-scaling/base-class': '',
             'intelligent-scaling/recommended-class': '',
             'intelligent-scaling/decided-by': 'rules',
           },
