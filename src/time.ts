@@ -9,10 +9,13 @@ export function parseRfc3339(text: string): Date | undefined {
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second] = match.map(Number);
   if (year === undefined || month === undefined || day === undefined) return undefined;
-  // Date.UTC rolls 30 February over into March; a round trip catches impossible dates.
-  const calendar = new Date(Date.UTC(year, month - 1, day));
+  // Dates roll 30 February over into March; a round trip catches impossible dates.
+  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+  const calendar = new Date(0);
+  calendar.setUTCFullYear(year, month - 1, day);
   const validDate = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
-  if (!validDate || (hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 60) return undefined;
+  // Like Kubernetes, no leap second: 60 is not a valid second.
+  if (!validDate || (hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59) return undefined;
   const millis = Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
   return Number.isNaN(millis) ? undefined : new Date(millis);
 }
