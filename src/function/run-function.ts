@@ -14,6 +14,8 @@ import type { Clock } from '../clock.js';
 import type { Input } from '../input/prompt.js';
 import { readInput } from '../input/read-input.js';
 import { rulesAdvisor } from '../scaling/advisor.js';
+import { noTelemetry } from '../telemetry/telemetry.js';
+import type { Mode, Telemetry } from '../telemetry/telemetry.js';
 import type { Advisor } from '../scaling/advisor.js';
 import { runComposition } from './composition.js';
 import { runOperation } from './operation.js';
@@ -30,10 +32,9 @@ export interface FunctionDeps {
   readonly clock: Clock;
   /** The advisor for a request; unset means the built-in rules decide. */
   readonly advisorFor?: AdvisorFactory;
+  /** Where decisions are counted; unset means nowhere. */
+  readonly telemetry?: Telemetry;
 }
-
-/** Mode is how Crossplane called the step. */
-export type Mode = 'composition' | 'operation';
 
 /** modeOf tells a composition step, which always has an observed composite, from an Operation. */
 export function modeOf(req: RunFunctionRequest): Mode {
@@ -61,6 +62,7 @@ export function newRunFunction(deps: FunctionDeps): RunFunction {
       now: deps.clock.now(),
       advisor: deps.advisorFor?.(req, reading.input, log) ?? rulesAdvisor,
       log,
+      telemetry: deps.telemetry ?? noTelemetry,
     };
     return mode === 'composition' ? runComposition(ctx) : runOperation(ctx);
   };

@@ -11,6 +11,7 @@ import type { Advisor, Subject } from '../scaling/advisor.js';
 import { decide } from '../scaling/decide.js';
 import type { Decision } from '../scaling/decide.js';
 import type { StateReading } from '../scaling/state.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { logDecision } from './report.js';
 
 /** StepContext is one call of this step: the request, its validated input and the time. */
@@ -20,6 +21,7 @@ export interface StepContext {
   readonly now: Date;
   readonly advisor: Advisor;
   readonly log: Logger;
+  readonly telemetry: Telemetry;
 }
 
 /** Target is one database to decide on, as read from the request. */
@@ -45,6 +47,7 @@ export async function analyse(ctx: StepContext, target: Target, log: Logger): Pr
     signal: AbortSignal.timeout(ctx.input.advisor.timeoutSeconds * 1000),
   });
   logDecision(log, decision);
+  ctx.telemetry.decision(decision);
   return decision;
 }
 
