@@ -48,6 +48,16 @@ const mebibytes = z
   .transform(Number)
   .pipe(z.number().min(1, notMebibytes).max(MAX_MESSAGE_SIZE_MIB, notMebibytes));
 
+/** wholeNumber reads a flag value as a whole number within bounds. */
+function wholeNumber(min: number, max: number) {
+  const problem = `is not a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^[0-9]+$/, problem)
+    .transform(Number)
+    .pipe(z.number().min(min, problem).max(max, problem));
+}
+
 const directory = z.string().min(1, 'is empty');
 
 const onOff = z.boolean({ error: 'is not true or false' });
@@ -83,6 +93,12 @@ const settings = {
     valueName: 'MiB',
     help: 'Largest request to accept, in MiB',
     schema: mebibytes.default(4),
+  },
+  maxConcurrentModelCalls: {
+    flag: 'max-concurrent-model-calls',
+    valueName: 'N',
+    help: 'Most model calls this process makes at once; further analyses wait, then fall back to the rules',
+    schema: wholeNumber(1, 256).default(4),
   },
 } as const satisfies Record<string, Setting>;
 

@@ -10,6 +10,7 @@ const defaults: Config = {
   debug: false,
   tlsServerCertsDir: '/tls/server',
   maxRecvMessageSizeMiB: 4,
+  maxConcurrentModelCalls: 4,
 };
 
 interface Case {
@@ -98,6 +99,22 @@ const cases: readonly Case[] = [
     reason: 'the size is in MiB',
     given: { argv: ['--max-recv-message-size', '16'] },
     want: config({ maxRecvMessageSizeMiB: 16 }),
+  },
+  {
+    name: 'concurrent model calls',
+    reason: 'the cap on model calls per process is configurable',
+    given: { argv: ['--max-concurrent-model-calls=16'] },
+    want: config({ maxConcurrentModelCalls: 16 }),
+  },
+  {
+    name: 'no concurrent model calls',
+    reason: 'zero would make every analysis wait for nothing and fall back',
+    given: { argv: ['--max-concurrent-model-calls', '0'] },
+    want: {
+      kind: 'error',
+      message:
+        'cannot parse flag "--max-concurrent-model-calls": "0" is not a whole number from 1 to 256',
+    },
   },
   {
     name: 'a repeated flag',
@@ -205,6 +222,7 @@ describe('helpText', () => {
       '--tls-server-certs-dir=DIR',
       '--tls-certs-dir',
       '--max-recv-message-size=MiB',
+      '--max-concurrent-model-calls=N',
       '--help',
     ]) {
       expect(text).toContain(flag);
