@@ -69,6 +69,7 @@ export type FallbackCause =
   | 'truncated'
   | 'invalid-output'
   | 'overloaded'
+  | 'rejected'
   | 'busy';
 
 /** AdvisorAnswer is an advisor's proposal, or why it has none. */
