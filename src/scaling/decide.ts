@@ -13,7 +13,7 @@ import type { Engine, InstanceClass } from './instance-classes.js';
 import { nextClass } from './ladder.js';
 import type { Policy, Thresholds } from './policy.js';
 import { rulesAdvice } from './rules.js';
-import type { ScalingState, StateReading, Verdict } from './state.js';
+import type { AdviceMemo, ScalingState, StateReading, Verdict } from './state.js';
 import { scaleDownCheck, scaleUpFindings } from './thresholds.js';
 import type { Finding, ScaleDownCheck } from './thresholds.js';
 import { CLOCK_SKEW_SECONDS, DECISION_METRICS, usableMetrics } from './usable-metrics.js';
@@ -30,6 +30,12 @@ export type SkipReason =
  * under a trigger after shrinking would grow again at the next wobble.
  */
 export const HEADROOM_PERCENT = 10;
+
+/**
+ * ADVICE_HOLD_MAX_INTERVALS caps, in analysis intervals, how long a model's answer to one
+ * question stands. The hold doubles with each identical answer: 2, 4, 8 intervals, then this.
+ */
+export const ADVICE_HOLD_MAX_INTERVALS = 12;
 
 /** MAX_REASONING_LENGTH bounds the reasoning kept in an annotation. */
 export const MAX_REASONING_LENGTH = 300;
@@ -287,6 +293,57 @@ interface Consultation {
   readonly refused?: string;
   readonly fallback?: { readonly cause: FallbackCause; readonly detail: string };
   readonly usage?: TokenUsage;
+  /** The model's new answer to remember; absent keeps what was remembered. */
+  readonly memo?: AdviceMemo;
+}
+
+function questionOf(rules: Advice): string {
+  return `${rules.decision} ${rules.instanceClass}`;
+}
+
+function holdSeconds(policy: Policy, memo: AdviceMemo): number {
+  const interval = policy.analysisIntervalSeconds;
+  return Math.min(interval * 2 ** memo.count, interval * ADVICE_HOLD_MAX_INTERVALS);
+}
+
+/**
+ * standingAdvice is the model's remembered answer to the question the rules ask now, while it
+ * stands: always for one analysis interval, then for the hold unless a new trigger appeared.
+ */
+function standingAdvice(input: DecideInput, facts: Facts, rules: Advice): AdviceMemo | undefined {
+  const memo = facts.state.advice;
+  if (input.advisor.name === 'rules' || memo?.question !== questionOf(rules)) return undefined;
+  const age = secondsBetween(memo.at, input.now);
+  const unseen = facts.triggers.some((t) => !facts.state.lastTriggers.includes(t.signal));
+  const standing =
+    age < input.policy.analysisIntervalSeconds ||
+    (age < holdSeconds(input.policy, memo) && !unseen);
+  return standing ? memo : undefined;
+}
+
+function reuse(input: DecideInput, rules: Advice, memo: AdviceMemo): Consultation {
+  const at = formatRfc3339(memo.at);
+  const again = formatRfc3339(addSeconds(memo.at, holdSeconds(input.policy, memo)));
+  if (memo.answer === 'NoChange') {
+    const reasoning = `${rules.reasoning} Held back: ${memo.by} declined this at ${at}; it is asked again after ${again}.`;
+    const advice: Advice = {
+      decision: 'NoChange',
+      instanceClass: input.subject.instanceClass,
+      reasoning,
+    };
+    return { advice, decidedBy: memo.by };
+  }
+  return {
+    advice: { ...rules, reasoning: `${rules.reasoning} (${memo.by} agreed at ${at}.)` },
+    decidedBy: memo.by,
+  };
+}
+
+function remember(facts: Facts, rules: Advice, answer: Advice, by: string, now: Date): AdviceMemo {
+  const question = questionOf(rules);
+  const previous = facts.state.advice;
+  const same = previous?.question === question && previous.answer === answer.decision;
+  return { question, answer: answer.decision, at: now, count: same ? previous.count + 1 : 1, by };
 }
 
 function heldBack(input: DecideInput, rules: Advice, until: Date): Consultation {
@@ -312,6 +369,8 @@ async function consult(
   if (cooling(input, facts) && facts.cooldownUntil !== undefined) {
     return heldBack(input, rules, facts.cooldownUntil);
   }
+  const standing = standingAdvice(input, facts, rules);
+  if (standing !== undefined) return reuse(input, rules, standing);
   const { current } = facts;
   const smaller = facts.smaller === undefined ? undefined : instanceClass(facts.smaller);
   const larger = facts.larger === undefined ? undefined : instanceClass(facts.larger);
@@ -351,19 +410,30 @@ async function consult(
     answer.advice.decision === 'NoChange'
       ? { ...answer.advice, instanceClass: current.name }
       : answer.advice;
-  return { advice, decidedBy: answer.decidedBy, ...usage };
+  const memo =
+    input.advisor.name === 'rules'
+      ? {}
+      : { memo: remember(facts, rules, advice, answer.decidedBy, input.now) };
+  return { advice, decidedBy: answer.decidedBy, ...usage, ...memo };
 }
 
 function nextState(
   input: DecideInput,
   facts: Facts,
-  final: Advice,
-  decidedBy: string,
+  outcome: Consultation,
   quietSince: Date | undefined,
 ): ScalingState {
+  const { advice: final, decidedBy } = outcome;
   const resize = final.decision !== 'NoChange';
   const applied = resize && !input.policy.recommendOnly;
-  const { quietSince: _quiet, recommendedClass: _recommended, ...kept } = facts.state;
+  const {
+    quietSince: _quiet,
+    recommendedClass: _recommended,
+    advice: _advice,
+    ...kept
+  } = facts.state;
+  // After a resize the question is a new one; otherwise the newest answer is remembered.
+  const memo = applied ? undefined : (outcome.memo ?? facts.state.advice);
   const lastScaled = applied ? input.now : facts.state.lastScaled;
   // A resize restarts the scale-down window: the new class has not been quiet yet.
   const quiet = applied ? undefined : quietSince;
@@ -378,6 +448,7 @@ function nextState(
     ...(quiet !== undefined && { quietSince: quiet }),
     ...(recommendedClass !== undefined && { recommendedClass }),
     decidedBy,
+    ...(memo !== undefined && { advice: memo }),
   };
 }
 
@@ -418,7 +489,7 @@ export async function decide(input: DecideInput): Promise<Decision> {
     ...(outcome.fallback !== undefined && { fallback: outcome.fallback }),
     ...(outcome.usage !== undefined && { usage: outcome.usage }),
     utilisation: facts.figures,
-    state: nextState(input, facts, final, outcome.decidedBy, quietSince),
+    state: nextState(input, facts, outcome, quietSince),
     ttlSeconds: policy.analysisIntervalSeconds,
   };
 }

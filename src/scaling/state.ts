@@ -29,6 +29,10 @@ export const ANNOTATIONS = {
   baseClass: 'intelligent-scaling/base-class',
   recommendedClass: 'intelligent-scaling/recommended-class',
   decidedBy: 'intelligent-scaling/decided-by',
+  adviceFor: 'intelligent-scaling/advice-for',
+  advice: 'intelligent-scaling/advice',
+  advisedAt: 'intelligent-scaling/advised-at',
+  adviceCount: 'intelligent-scaling/advice-count',
 } as const;
 
 /** ScalingState is what the annotations remember. */
@@ -53,6 +57,21 @@ export interface ScalingState {
   readonly recommendedClass?: string;
   /** Who made the latest decision: `rules`, or `claude/<model>`. */
   readonly decidedBy?: string;
+  /** The model's last answer, kept so the same question is not asked again too soon. */
+  readonly advice?: AdviceMemo;
+}
+
+/** AdviceMemo is the model's last answer to one question: a resize the rules called for. */
+export interface AdviceMemo {
+  /** The question: the rules' verdict and class, as `ScaleUp db.t3.small`. */
+  readonly question: string;
+  /** The model's answer: the same verdict, or NoChange for a veto. */
+  readonly answer: Verdict;
+  readonly at: Date;
+  /** How many times in a row the model gave this answer to this question. */
+  readonly count: number;
+  /** Who answered, as `claude/<model>`. */
+  readonly by: string;
 }
 
 /** EMPTY_STATE is the state of a database this function has never analysed. */
@@ -78,8 +97,9 @@ function problem(key: string, value: string, expected: string): StateReading {
 /** readState reads the state from a resource's annotations. */
 export function readState(annotations: Annotations | undefined): StateReading {
   const source = annotations ?? {};
-  const times: Partial<Record<'lastAnalyzed' | 'lastScaled' | 'quietSince', Date>> = {};
-  for (const field of ['lastAnalyzed', 'lastScaled', 'quietSince'] as const) {
+  const times: Partial<Record<'lastAnalyzed' | 'lastScaled' | 'quietSince' | 'advisedAt', Date>> =
+    {};
+  for (const field of ['lastAnalyzed', 'lastScaled', 'quietSince', 'advisedAt'] as const) {
     const value = text(source, ANNOTATIONS[field]);
     if (value === undefined) continue;
     const instant = parseRfc3339(value);
@@ -95,6 +115,8 @@ export function readState(annotations: Annotations | undefined): StateReading {
   if (!triggers.every((t) => SIGNALS.includes(t as Signal))) {
     return problem(ANNOTATIONS.lastTriggers, triggersText ?? '', `a list of ${SIGNALS.join(', ')}`);
   }
+  const memo = readMemo(source, times.advisedAt);
+  if (!memo.ok) return memo;
   const strings = {
     lastDecision: text(source, ANNOTATIONS.lastDecision),
     instanceClass: text(source, ANNOTATIONS.instanceClass),
@@ -102,14 +124,40 @@ export function readState(annotations: Annotations | undefined): StateReading {
     recommendedClass: text(source, ANNOTATIONS.recommendedClass),
     decidedBy: text(source, ANNOTATIONS.decidedBy),
   };
+  const { advisedAt: _advisedAt, ...stateTimes } = times;
   return {
     ok: true,
     state: {
-      ...times,
+      ...stateTimes,
+      ...(memo.memo !== undefined && { advice: memo.memo }),
       ...(verdict !== undefined && { lastVerdict: verdict as Verdict }),
       lastTriggers: triggers as Signal[],
       ...withoutUndefined(strings),
     },
+  };
+}
+
+type MemoReading =
+  | { readonly ok: true; readonly memo?: AdviceMemo }
+  | { readonly ok: false; readonly problem: string };
+
+function readMemo(source: Annotations, at: Date | undefined): MemoReading {
+  const question = text(source, ANNOTATIONS.adviceFor);
+  const answer = text(source, ANNOTATIONS.advice);
+  const countText = text(source, ANNOTATIONS.adviceCount);
+  if (question === undefined || answer === undefined || at === undefined) return { ok: true };
+  if (!VERDICTS.includes(answer as Verdict)) {
+    return problem(ANNOTATIONS.advice, answer, `one of ${VERDICTS.join(', ')}`);
+  }
+  const count = Number(countText ?? '1');
+  if (!Number.isInteger(count) || count < 1) {
+    return problem(ANNOTATIONS.adviceCount, countText ?? '', 'a whole number above 0');
+  }
+  const [who, ...rest] = question.split(' by ');
+  const by = rest.join(' by ');
+  return {
+    ok: true,
+    memo: { question: who ?? question, answer: answer as Verdict, at, count, by },
   };
 }
 
@@ -157,5 +205,9 @@ function allAnnotations(state: ScalingState): Record<string, string> {
     [ANNOTATIONS.baseClass]: state.baseClass ?? '',
     [ANNOTATIONS.recommendedClass]: state.recommendedClass ?? '',
     [ANNOTATIONS.decidedBy]: state.decidedBy ?? '',
+    [ANNOTATIONS.adviceFor]: state.advice ? `${state.advice.question} by ${state.advice.by}` : '',
+    [ANNOTATIONS.advice]: state.advice?.answer ?? '',
+    [ANNOTATIONS.advisedAt]: time(state.advice?.at),
+    [ANNOTATIONS.adviceCount]: state.advice ? String(state.advice.count) : '',
   };
 }

@@ -29,6 +29,10 @@ const emptyState = {
   'intelligent-scaling/base-class': '',
   'intelligent-scaling/recommended-class': '',
   'intelligent-scaling/decided-by': '',
+  'intelligent-scaling/advice-for': '',
+  'intelligent-scaling/advice': '',
+  'intelligent-scaling/advised-at': '',
+  'intelligent-scaling/advice-count': '',
 };
 
 function instanceIn(rsp: RunFunctionResponse): Record<string, unknown> | undefined {

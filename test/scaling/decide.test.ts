@@ -524,6 +524,111 @@ describe('decide with an advisor', () => {
     expect(advisor.calls).toBe(1);
   });
 
+  test('a veto is remembered with the question it answered', async () => {
+    const advisor = fixedAdvisor(advice('NoChange', 'db.t3.micro'));
+    const decision = await run({ demand: busyCpu, advisor });
+    expect(decision.state?.advice).toEqual({
+      question: 'ScaleUp db.t3.small',
+      answer: 'NoChange',
+      at: NOW,
+      count: 1,
+      by: 'claude/test',
+    });
+  });
+
+  const vetoed = (minutes: number, count: number, lastTriggers = 'cpu') => ({
+    'intelligent-scaling/last-analyzed': minutesAgo(minutes),
+    'intelligent-scaling/last-triggers': lastTriggers,
+    'intelligent-scaling/advice-for': 'ScaleUp db.t3.small by claude/test',
+    'intelligent-scaling/advice': 'NoChange',
+    'intelligent-scaling/advised-at': minutesAgo(minutes),
+    'intelligent-scaling/advice-count': String(count),
+  });
+
+  test.each([
+    {
+      name: 'within one interval',
+      reason: 'a standing answer is never asked again within the analysis interval',
+      annotations: vetoed(3, 1, ''),
+      calls: 0,
+    },
+    {
+      name: 'within the hold, nothing new',
+      reason: 'a first veto stands for two intervals while the picture is the same',
+      annotations: vetoed(8, 1),
+      calls: 0,
+    },
+    {
+      name: 'within the hold, a new trigger',
+      reason: 'a trigger the veto did not see is worth asking about after one interval',
+      annotations: vetoed(8, 1, ''),
+      calls: 1,
+    },
+    {
+      name: 'after the hold',
+      reason: 'a first veto is asked again after two intervals',
+      annotations: vetoed(11, 1),
+      calls: 1,
+    },
+    {
+      name: 'a repeated veto holds longer',
+      reason: 'the hold doubles with each identical answer: 20 minutes after the second',
+      annotations: vetoed(19, 2),
+      calls: 0,
+    },
+    {
+      name: 'the hold is capped',
+      reason: 'even a model that always vetoes is asked again after twelve intervals',
+      annotations: vetoed(61, 9),
+      calls: 1,
+    },
+  ])('a standing veto, $name: $reason', async ({ annotations, calls }) => {
+    const advisor = fixedAdvisor(advice('NoChange', 'db.t3.micro'));
+    const decision = await run({ demand: busyCpu, annotations, advisor });
+    expect(advisor.calls).toBe(calls);
+    expect(decision).toMatchObject({
+      analyzed: true,
+      verdict: 'NoChange',
+      decidedBy: 'claude/test',
+    });
+  });
+
+  test('a standing veto says when the model is asked again', async () => {
+    const decision = await run({
+      demand: busyCpu,
+      annotations: vetoed(8, 1),
+      advisor: fixedAdvisor(advice('NoChange', 'db.t3.micro')),
+    });
+    expect(decision.reasoning).toBe(
+      'Scale up from db.t3.micro to db.t3.small: CPU 96% > 85%. Held back: claude/test declined this at 2025-09-15T12:46:00Z; it is asked again after 2025-09-15T12:56:00Z.',
+    );
+    expect(decision.state?.advice?.count).toBe(1);
+  });
+
+  test('a second identical veto doubles the hold', async () => {
+    const decision = await run({
+      demand: busyCpu,
+      annotations: vetoed(11, 1),
+      advisor: fixedAdvisor(advice('NoChange', 'db.t3.micro')),
+    });
+    expect(decision.state?.advice).toMatchObject({ count: 2, at: NOW });
+  });
+
+  test('a resize forgets the remembered answer', async () => {
+    const decision = await run({
+      demand: busyCpu,
+      annotations: vetoed(11, 1),
+      advisor: fixedAdvisor(advice('ScaleUp', 'db.t3.small')),
+    });
+    expect(decision.toClass).toBe('db.t3.small');
+    expect(decision.state?.advice).toBeUndefined();
+  });
+
+  test('the rules remember nothing', async () => {
+    const decision = await run({ demand: busyCpu, annotations: vetoed(8, 1) });
+    expect(decision).toMatchObject({ toClass: 'db.t3.small', decidedBy: 'rules' });
+  });
+
   test.each([
     { name: 'no trigger', given: { demand: quiet } },
     {

@@ -22,6 +22,10 @@ const cleared: Record<string, string> = {
   'intelligent-scaling/base-class': '',
   'intelligent-scaling/recommended-class': '',
   'intelligent-scaling/decided-by': '',
+  'intelligent-scaling/advice-for': '',
+  'intelligent-scaling/advice': '',
+  'intelligent-scaling/advised-at': '',
+  'intelligent-scaling/advice-count': '',
 };
 
 const fullAnnotations: Record<string, string> = {
@@ -35,6 +39,10 @@ const fullAnnotations: Record<string, string> = {
   'intelligent-scaling/base-class': 'db.t3.micro',
   'intelligent-scaling/recommended-class': 'db.t3.medium',
   'intelligent-scaling/decided-by': 'claude/claude-haiku-4-5',
+  'intelligent-scaling/advice-for': 'ScaleUp db.t3.small by claude/claude-haiku-4-5',
+  'intelligent-scaling/advice': 'NoChange',
+  'intelligent-scaling/advised-at': '2025-09-15T12:50:00Z',
+  'intelligent-scaling/advice-count': '2',
 };
 
 const fullState: ScalingState = {
@@ -48,6 +56,13 @@ const fullState: ScalingState = {
   baseClass: 'db.t3.micro',
   recommendedClass: 'db.t3.medium',
   decidedBy: 'claude/claude-haiku-4-5',
+  advice: {
+    question: 'ScaleUp db.t3.small',
+    answer: 'NoChange',
+    at: at('2025-09-15T12:50:00Z'),
+    count: 2,
+    by: 'claude/claude-haiku-4-5',
+  },
 };
 
 interface ReadRow {
