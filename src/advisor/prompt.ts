@@ -55,7 +55,7 @@ Answer only by calling the ${TOOL_NAME} tool, once.`;
 export const DEFAULT_USER_PROMPT = 'Decide for this database.\n{{ .Resources }}';
 
 // Go template actions from the public demo's prompts: {{ .Resources }}, {{ .Composite }} ...
-const templateAction = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
+const templateAction = /\{\{-?\s*((?:(?!\{\{)[\s\S])*?)\s*-?\}\}/g;
 const dataPlaceholder = /^\.(Resources|Resource|Composite|Composed|Observed|Desired)\b/;
 
 function factsBlock(facts: Facts): string {
