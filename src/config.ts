@@ -40,6 +40,12 @@ const hostPort = z
   .refine(isHostPort, `is not HOST:PORT with a port from 0 to ${MAX_PORT}`)
   .transform((value) => (value.startsWith(':') ? `0.0.0.0${value}` : value));
 
+// An empty value turns the endpoint off, so the flag can disable what it serves by default.
+const hostPortOrNone = z
+  .string()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(hostPort.optional());
+
 const notMebibytes = `is not a whole number of MiB from 1 to ${MAX_MESSAGE_SIZE_MIB}`;
 
 const mebibytes = z
@@ -99,6 +105,13 @@ const settings = {
     valueName: 'N',
     help: 'Most model calls this process makes at once; further analyses wait, then fall back to the rules',
     schema: wholeNumber(1, 256).default(4),
+  },
+  metricsAddress: {
+    flag: 'metrics-address',
+    valueName: 'HOST:PORT',
+    help: 'Address to serve Prometheus metrics on, at /metrics; an empty value serves none',
+    // prefault, not default: ":8080" goes through the schema and reads as every interface.
+    schema: hostPortOrNone.prefault(':8080'),
   },
 } as const satisfies Record<string, Setting>;
 

@@ -4,9 +4,14 @@ import { parseConfig } from './config.js';
 import { newRunFunction } from './function/run-function.js';
 import { newLogger } from './logger.js';
 import { startFunctionServer } from './server/grpc-server.js';
+import type { FunctionServer } from './server/grpc-server.js';
 import { routeGrpcLogs } from './server/grpc-logs.js';
 import { drainOnSignals } from './server/shutdown.js';
 import { StartupError } from './server/startup-error.js';
+import { startMetricsServer } from './telemetry/metrics-server.js';
+import type { MetricsServer } from './telemetry/metrics-server.js';
+import { newPrometheusTelemetry } from './telemetry/prometheus.js';
+import { noTelemetry } from './telemetry/telemetry.js';
 
 const outcome = parseConfig(process.argv.slice(2), process.env);
 if (outcome.kind === 'help') {
@@ -23,10 +28,35 @@ const logger = newLogger(config);
 logger.debug({ config }, 'parsed config');
 routeGrpcLogs(logger);
 
-const runFunction = newRunFunction({ logger, clock: systemClock });
+const metrics =
+  config.metricsAddress === undefined
+    ? undefined
+    : { address: config.metricsAddress, telemetry: newPrometheusTelemetry() };
+const telemetry = metrics?.telemetry ?? noTelemetry;
+const runFunction = newRunFunction({ logger, clock: systemClock, telemetry });
+
+/**
+ * serveMetrics starts /metrics once gRPC serves, so a bad TLS setup or gRPC port is reported
+ * first; when the metrics port fails, the gRPC server stops before the process exits.
+ */
+async function serveMetrics(server: FunctionServer): Promise<MetricsServer | undefined> {
+  if (metrics === undefined) return undefined;
+  try {
+    return await startMetricsServer(metrics.address, {
+      registry: metrics.telemetry.registry,
+      logger,
+    });
+  } catch (err) {
+    server.stopNow();
+    throw err;
+  }
+}
+
 try {
-  const server = await startFunctionServer(config, { logger, runFunction });
+  const server = await startFunctionServer(config, { logger, runFunction, telemetry });
+  const metricsServer = await serveMetrics(server);
   await drainOnSignals(server, logger);
+  await metricsServer?.close();
   process.exit(0);
 } catch (err) {
   if (!(err instanceof StartupError)) {

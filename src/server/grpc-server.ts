@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 
 import type { Config } from '../config.js';
 import type { RunFunction } from '../function/run-function.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { functionRunnerDefinition, functionRunnerHandlers } from './function-runner-service.js';
 import { addHealthService } from './health.js';
 import type { Health } from './health.js';
@@ -29,6 +30,8 @@ export type ServerOptions = Pick<
 export interface ServerDeps {
   readonly logger: Logger;
   readonly runFunction: RunFunction;
+  /** Where each RunFunction call is counted; unset means nowhere. */
+  readonly telemetry?: Telemetry;
 }
 
 /** FunctionServer is a bound server taking requests. */

@@ -2,7 +2,8 @@
  * Runs the built server, `node dist/main.js`, as a child process for end-to-end tests. By default
  * it listens on 127.0.0.1 port 0, so the system picks a free port and tests can run in parallel;
  * the harness reads the bound address from the "started serving" log line and waits until the
- * health service reports SERVING. Build first (`npm run build`; `npm test` does).
+ * health service reports SERVING. Metrics are served on a free port too, unless the arguments
+ * say otherwise. Build first (`npm run build`; `npm test` does).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -15,6 +16,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
 
 import { STARTED_MESSAGE } from '../../src/server/grpc-server.js';
+import { METRICS_MESSAGE } from '../../src/telemetry/metrics-server.js';
 import { insecureCredentials, newHealthClient } from './grpc-client.js';
 
 /** MAIN_JS is the built entry point the harness runs. */
@@ -22,7 +24,10 @@ export const MAIN_JS = fileURLToPath(new URL('../../dist/main.js', import.meta.u
 
 /** StartOptions say how to start the server; every field is optional. */
 export interface StartOptions {
-  /** Flags after --address, e.g. ['--insecure'] or ['--tls-server-certs-dir', dir]. */
+  /**
+   * Flags after --address and --metrics-address, e.g. ['--insecure'] or
+   * ['--tls-server-certs-dir', dir]; a later flag overrides the harness's default.
+   */
   readonly args?: readonly string[];
   /** The --address value; default "127.0.0.1:0", a free port chosen by the system. */
   readonly address?: string;
@@ -59,6 +64,8 @@ export interface ServerProcess {
   readonly address: string;
   /** The bound port. */
   readonly port: number;
+  /** metricsAddress waits for the "metrics serving" log line and resolves with where to scrape. */
+  metricsAddress(timeoutMs?: number): Promise<string>;
   /** The child's pid. */
   readonly pid: number;
   /** Lines written to stdout so far; the array grows while the process runs. */
@@ -92,6 +99,11 @@ export interface RunResult extends ExitResult {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
+// A free port of the system's choosing, so servers never compete for the default :8080.
+const DEFAULT_METRICS_ADDRESS = '127.0.0.1:0';
+
+const boundAddress = z.object({ address: z.string() });
+
 const running = new Set<ChildProcess>();
 
 // A test that fails halfway must not leave servers behind.
@@ -104,7 +116,10 @@ process.once('exit', () => {
 /** startServer starts the server and resolves once its health service reports SERVING. */
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   const { address = '127.0.0.1:0', args = [], readyTimeoutMs = DEFAULT_TIMEOUT_MS } = options;
-  const output = spawnServer(['--address', address, ...args], options.env);
+  const output = spawnServer(
+    ['--address', address, '--metrics-address', DEFAULT_METRICS_ADDRESS, ...args],
+    options.env,
+  );
   const deadline = Date.now() + readyTimeoutMs;
   try {
     const started = await Promise.race([
@@ -113,11 +128,15 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
         throw new Error(`server exited before serving (${describeExit(exit)})`);
       }),
     ]);
-    const bound = z.object({ address: z.string() }).parse(started).address;
+    const bound = boundAddress.parse(started).address;
     const connectTo = clientAddress(bound);
     await waitForServing(connectTo, options.credentials ?? insecureCredentials(), deadline);
     const port = Number(bound.slice(bound.lastIndexOf(':') + 1));
-    return { ...output, address: connectTo, port };
+    const metricsAddress = async (timeoutMs?: number) => {
+      const line = await output.waitForLog((l) => l.msg === METRICS_MESSAGE, timeoutMs);
+      return clientAddress(boundAddress.parse(line).address);
+    };
+    return { ...output, address: connectTo, port, metricsAddress };
   } catch (err) {
     output.child.kill('SIGKILL');
     await output.exited;
@@ -147,7 +166,7 @@ export async function runServer(
 }
 
 /** Output is a spawned server and what it has written. */
-interface Output extends Omit<ServerProcess, 'address' | 'port'> {
+interface Output extends Omit<ServerProcess, 'address' | 'port' | 'metricsAddress'> {
   readonly child: ChildProcess;
 }
 

@@ -11,6 +11,7 @@ const defaults: Config = {
   tlsServerCertsDir: '/tls/server',
   maxRecvMessageSizeMiB: 4,
   maxConcurrentModelCalls: 4,
+  metricsAddress: '0.0.0.0:8080',
 };
 
 interface Case {
@@ -115,6 +116,32 @@ const cases: readonly Case[] = [
       message:
         'cannot parse flag "--max-concurrent-model-calls": "0" is not a whole number from 1 to 256',
     },
+  },
+  {
+    name: 'metrics address',
+    reason: 'Prometheus scrapes /metrics where the flag says',
+    given: { argv: ['--metrics-address', '127.0.0.1:0'] },
+    want: config({ metricsAddress: '127.0.0.1:0' }),
+  },
+  {
+    name: 'metrics address without a host',
+    reason: 'the default ":8080" and any other bare port mean every interface',
+    given: { argv: ['--metrics-address=:9090'] },
+    want: config({ metricsAddress: '0.0.0.0:9090' }),
+  },
+  {
+    name: 'an empty metrics address',
+    reason: 'an empty value serves no metrics at all',
+    given: { argv: ['--metrics-address', ''] },
+    want: config({ metricsAddress: undefined }),
+  },
+  {
+    name: 'a metrics address without a port',
+    reason: 'the address is checked like --address',
+    given: { argv: ['--metrics-address', 'localhost'] },
+    want: error(
+      'cannot parse flag "--metrics-address": "localhost" is not HOST:PORT with a port from 0 to 65535',
+    ),
   },
   {
     name: 'a repeated flag',
@@ -223,6 +250,7 @@ describe('helpText', () => {
       '--tls-certs-dir',
       '--max-recv-message-size=MiB',
       '--max-concurrent-model-calls=N',
+      '--metrics-address=HOST:PORT',
       '--help',
     ]) {
       expect(text).toContain(flag);
