@@ -59,8 +59,9 @@ const templateAction = /\{\{-?\s*((?:(?!\{\{)[\s\S])*?)\s*-?\}\}/g;
 const dataPlaceholder = /^\.(Resources|Resource|Composite|Composed|Observed|Desired)\b/;
 
 function factsBlock(facts: Facts): string {
+  // Compact JSON: the model reads it as well as indented JSON, for a third fewer tokens.
   // Escaping "<" keeps a value from ever closing the facts block early.
-  const json = JSON.stringify(facts, null, 2).replace(/</g, '\\u003c');
+  const json = JSON.stringify(facts).replace(/</g, '\\u003c');
   return `<facts>\n${json}\n</facts>`;
 }
 

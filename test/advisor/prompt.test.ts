@@ -10,7 +10,7 @@ import { buildRequest, DECIDE_TOOL, userMessage } from '../../src/advisor/prompt
 import { adviceRequest } from '../fixtures/advice.js';
 
 const facts = factsFor(adviceRequest());
-const block = `<facts>\n${JSON.stringify(facts, null, 2)}\n</facts>`;
+const block = `<facts>\n${JSON.stringify(facts)}\n</facts>`;
 
 describe('userMessage', () => {
   test.each([
