@@ -58,6 +58,8 @@ export const DEFAULT_USER_PROMPT = 'Decide for this database.\n{{ .Resources }}'
 const templateAction = /\{\{-?\s*((?:(?!\{\{)[\s\S])*?)\s*-?\}\}/g;
 const dataPlaceholder = /^\.(Resources|Resource|Composite|Composed|Observed|Desired)\b/;
 
+const FACTS_MARKER = '\u0000facts\u0000';
+
 function factsBlock(facts: Facts): string {
   // Compact JSON: the model reads it as well as indented JSON, for a third fewer tokens.
   // Escaping "<" keeps a value from ever closing the facts block early.
@@ -71,14 +73,18 @@ function factsBlock(facts: Facts): string {
  * the model. A prompt without a placeholder gets the facts at its end.
  */
 export function userMessage(template: string, facts: Facts): string {
+  // Placeholders become markers first, so stray braces are cleaned from the operator's text
+  // only, never from the facts' JSON.
   let placements = 0;
-  const filled = template.replace(templateAction, (_match, action: string) => {
-    if (!dataPlaceholder.test(action)) return '';
-    placements += 1;
-    return placements === 1 ? factsBlock(facts) : '(the facts above)';
-  });
-  const clean = filled.replace(/\{\{|\}\}/g, '');
-  return placements > 0 ? clean : `${clean.trimEnd()}\n\n${factsBlock(facts)}`;
+  const marked = template
+    .replace(templateAction, (_match, action: string) => {
+      if (!dataPlaceholder.test(action)) return '';
+      placements += 1;
+      return placements === 1 ? FACTS_MARKER : '(the facts above)';
+    })
+    .replace(/\{\{|\}\}/g, '');
+  const text = placements > 0 ? marked : `${marked.trimEnd()}\n\n${FACTS_MARKER}`;
+  return text.replace(FACTS_MARKER, () => factsBlock(facts));
 }
 
 function systemBlocks(systemPrompt: string | undefined): TextBlockParam[] {
