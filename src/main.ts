@@ -1,4 +1,5 @@
 /** The entry point: parse the flags, build the logger, serve until a signal, then exit. */
+import { claudeSettingsFromEnv, newAdvisorFactory } from './advisor/advisor-factory.js';
 import { systemClock } from './clock.js';
 import { parseConfig } from './config.js';
 import { newRunFunction } from './function/run-function.js';
@@ -33,7 +34,12 @@ const metrics =
     ? undefined
     : { address: config.metricsAddress, telemetry: newPrometheusTelemetry() };
 const telemetry = metrics?.telemetry ?? noTelemetry;
-const runFunction = newRunFunction({ logger, clock: systemClock, telemetry });
+const advisorFor = newAdvisorFactory(
+  claudeSettingsFromEnv(process.env, config.maxConcurrentModelCalls),
+  telemetry,
+  logger,
+);
+const runFunction = newRunFunction({ logger, clock: systemClock, telemetry, advisorFor });
 
 /**
  * serveMetrics starts /metrics once gRPC serves, so a bad TLS setup or gRPC port is reported

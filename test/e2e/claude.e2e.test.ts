@@ -1,0 +1,75 @@
+/**
+ * Claude end to end over gRPC: the built server as its own process, the key supplied as the
+ * step's Secret exactly as `crossplane render --function-credentials` sends it, the real SDK
+ * reaching a local fake of the Messages API through ANTHROPIC_BASE_URL, and the key nowhere in
+ * the logs (at debug level), the results, the annotations or the status.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { startFakeMessagesApi } from '../../tools/fake-messages-api/server.js';
+import type { FakeMessagesApi } from '../../tools/fake-messages-api/server.js';
+import { insecureCredentials, newFunctionClient } from '../harness/grpc-client.js';
+import type { FunctionClient } from '../harness/grpc-client.js';
+import { freshMetrics, renderComposition } from '../harness/render.js';
+import { startServer } from '../harness/server-process.js';
+import type { ServerProcess } from '../harness/server-process.js';
+import { examplePath, loadExample, loadYamlDocument } from '../harness/yaml-docs.js';
+
+const KEY = 'sk-ant-api03-e2e-secret-key-fedcba9876543210';
+
+function secretWithKey(key: string) {
+  const [secret] = loadExample('composition/secrets.yaml');
+  return { ...secret, data: { ANTHROPIC_API_KEY: Buffer.from(key).toString('base64') } };
+}
+
+describe('Claude as the advisor over gRPC', () => {
+  let fake: FakeMessagesApi;
+  let server: ServerProcess;
+  let client: FunctionClient;
+
+  beforeAll(async () => {
+    fake = await startFakeMessagesApi({ policy: 'follow' });
+    server = await startServer({
+      args: ['--insecure', '--debug'],
+      env: { ANTHROPIC_BASE_URL: fake.url },
+    });
+    client = newFunctionClient(server.address, insecureCredentials());
+  });
+
+  afterAll(async () => {
+    client.close();
+    await server.stop();
+    await fake.close();
+  });
+
+  test('the key from the Secret reaches the model, and the model decides inside the guardrails', async () => {
+    const out = await renderComposition({
+      xr: freshMetrics(loadYamlDocument(examplePath('composition/xr.yaml')), new Date()),
+      composition: loadYamlDocument(examplePath('composition/composition.yaml')),
+      functions: loadExample('composition/functions.yaml'),
+      observed: loadExample('composition/observed.yaml'),
+      credentials: [secretWithKey(KEY)],
+      steps: { 'function-intelligent-scaling': (req) => client.runFunction(req) },
+      includeResults: true,
+    });
+    if (!out.ok) throw new Error(out.error);
+    expect(fake.requests[0]?.headers['authorization']).toBe(`Bearer ${KEY}`);
+    const [xr, instance] = out.documents;
+    expect(instance).toMatchObject({
+      spec: { forProvider: { instanceClass: 'db.t3.small' } },
+      metadata: { annotations: { 'intelligent-scaling/decided-by': 'claude/claude-haiku-4-5' } },
+    });
+    expect(xr).toMatchObject({
+      status: { intelligentScaling: { decidedBy: 'claude/claude-haiku-4-5' } },
+    });
+    expect(JSON.stringify(out.documents)).not.toContain(KEY);
+    expect(JSON.stringify(out.calls.map((c) => c.response))).not.toContain(KEY);
+  });
+
+  test('no log line, at any level, contains the key', async () => {
+    await server.waitForLog((line) => line.msg === 'model answered');
+    const lines = [...server.stdout, ...server.stderr];
+    expect(lines.some((line) => line.includes('"level":"debug"'))).toBe(true);
+    expect(lines.filter((line) => line.includes(KEY))).toEqual([]);
+  });
+});
