@@ -19,7 +19,7 @@ import type { ScalingState, StateReading } from '../scaling/state.js';
 import { formatRfc3339 } from '../time.js';
 import { reportDecision } from './report.js';
 import { addFatal, addResult, newResponse, setTtl } from './response.js';
-import { analyse, ownAnnotations } from './step.js';
+import { analyse, logFor, ownAnnotations, subjectOf } from './step.js';
 import type { StepContext } from './step.js';
 
 /** STATUS_FIELD is the composite status field this function reports in. */
@@ -163,7 +163,7 @@ export async function runComposition(ctx: StepContext): Promise<RunFunctionRespo
     return rsp;
   }
   const xr = xrReading.value;
-  const log = ctx.log.child({ kind: xr.kind, namespace: xr.namespace, name: xr.name });
+  const log = logFor(ctx, xr);
   const resources = rsp.desired?.resources ?? {};
   const found = findInstance(resources);
   if ('problem' in found) {
@@ -193,19 +193,10 @@ export async function runComposition(ctx: StepContext): Promise<RunFunctionRespo
   const decision = await analyse(
     ctx,
     {
-      subject: {
-        kind: xr.kind,
-        ...(xr.namespace !== undefined && { namespace: xr.namespace }),
-        name: xr.name,
-        ...(xr.engine !== undefined && { engine: xr.engine }),
-        ...(xr.region !== undefined && { region: xr.region }),
-        instanceClass: currentClass(stateReading, base, observed),
-        databaseNames: [
-          ...new Set(
-            [xr.name, observed?.name, observed?.externalName].filter((n) => n !== undefined),
-          ),
-        ],
-      },
+      subject: subjectOf(xr, currentClass(stateReading, base, observed), [
+        observed?.name,
+        observed?.externalName,
+      ]),
       performanceMetrics: metricsFor(ctx, xr),
       state: stateReading,
       ...(observed !== undefined && {

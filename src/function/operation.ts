@@ -26,7 +26,7 @@ import { readState, writeState } from '../scaling/state.js';
 import { reportDecision, summarise } from './report.js';
 import type { DecisionSummary } from './report.js';
 import { newResponse, setTtl } from './response.js';
-import { analyse } from './step.js';
+import { analyse, logFor, subjectOf } from './step.js';
 import type { StepContext } from './step.js';
 
 /** INSTANCE_REQUIREMENT_PREFIX starts the name of each requirement for a target's RDS Instance. */
@@ -148,20 +148,12 @@ function patch(xr: SqlInstance, decision: Decision): Resource | undefined {
 }
 
 async function decideTarget(ctx: StepContext, xr: SqlInstance): Promise<Decision> {
-  const log = ctx.log.child({ kind: xr.kind, namespace: xr.namespace, name: xr.name });
+  const log = logFor(ctx, xr);
   const instance = observedInstance(ctx, xr);
   return analyse(
     ctx,
     {
-      subject: {
-        kind: xr.kind,
-        ...(xr.namespace !== undefined && { namespace: xr.namespace }),
-        name: xr.name,
-        ...(xr.engine !== undefined && { engine: xr.engine }),
-        ...(xr.region !== undefined && { region: xr.region }),
-        instanceClass: xr.instanceClass ?? '',
-        databaseNames: [xr.name],
-      },
+      subject: subjectOf(xr, xr.instanceClass ?? ''),
       performanceMetrics: xr.performanceMetrics,
       state: readState(xr.annotations),
       ...(instance !== undefined && { instance }),

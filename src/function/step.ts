@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 
 import type { Input } from '../input/prompt.js';
 import { readPerformanceMetrics } from '../resource/performance-metrics.js';
+import type { SqlInstance } from '../resource/sql-instance.js';
 import type { Advisor, Subject } from '../scaling/advisor.js';
 import { decide } from '../scaling/decide.js';
 import type { Decision } from '../scaling/decide.js';
@@ -32,6 +33,32 @@ export interface Target {
   readonly state: StateReading;
   /** The observed RDS Instance's reported class; absent when no Instance was observed. */
   readonly instance?: { readonly reportedClass?: string };
+}
+
+/**
+ * subjectOf describes a composite to the deciding core: `instanceClass` is the class in effect,
+ * `otherNames` further names its metrics may carry (the RDS Instance's).
+ */
+export function subjectOf(
+  xr: SqlInstance,
+  instanceClass: string,
+  otherNames: readonly (string | undefined)[] = [],
+): Subject {
+  const names = [xr.name, ...otherNames].filter((n) => n !== undefined);
+  return {
+    kind: xr.kind,
+    ...(xr.namespace !== undefined && { namespace: xr.namespace }),
+    name: xr.name,
+    ...(xr.engine !== undefined && { engine: xr.engine }),
+    ...(xr.region !== undefined && { region: xr.region }),
+    instanceClass,
+    databaseNames: [...new Set(names)],
+  };
+}
+
+/** logFor scopes the logger to one composite. */
+export function logFor(ctx: StepContext, xr: SqlInstance): Logger {
+  return ctx.log.child({ kind: xr.kind, namespace: xr.namespace, name: xr.name });
 }
 
 /** analyse decides one database and logs the outcome under the caller's logger. */
