@@ -46,13 +46,14 @@ export function reportDecision(
   previousRecommendation: string | undefined,
 ): void {
   const prefix = subject === '' ? '' : `${subject}: `;
+  const by = `(decided by ${decision.decidedBy})`;
   if (decision.toClass !== decision.fromClass) {
     const reason = decision.verdict === 'ScaleUp' ? 'ScaledUp' : 'ScaledDown';
-    addResult(rsp, Severity.SEVERITY_NORMAL, `${prefix}${decision.reasoning}`, reason);
+    addResult(rsp, Severity.SEVERITY_NORMAL, `${prefix}${decision.reasoning} ${by}`, reason);
   }
   const recommended = decision.recommendedClass;
   if (recommended !== undefined && recommended !== previousRecommendation) {
-    const message = `${prefix}recommend-only: ${decision.reasoning}`;
+    const message = `${prefix}recommend-only: ${decision.reasoning} ${by}`;
     addResult(rsp, Severity.SEVERITY_NORMAL, message, 'ResizeRecommended');
   }
   if (decision.fallback !== undefined) {

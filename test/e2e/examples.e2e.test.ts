@@ -72,7 +72,9 @@ describe('the composition example over mutual TLS', () => {
     expect(xr).toMatchObject({
       status: { intelligentScaling: { instanceClass: 'db.t3.small', lastDecision: reasoning } },
     });
-    expect(results).toMatchObject([{ severity: 'SEVERITY_NORMAL', message: reasoning }]);
+    expect(results).toMatchObject([
+      { severity: 'SEVERITY_NORMAL', message: `${reasoning} (decided by rules)` },
+    ]);
     expect(out.calls.at(-1)?.response.results.map((r) => r.reason)).toEqual(['ScaledUp']);
   });
 

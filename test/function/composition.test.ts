@@ -91,7 +91,13 @@ describe('composition mode', () => {
           }),
         },
       },
-      results: [{ severity: Severity.SEVERITY_NORMAL, message: scaleUp, reason: 'ScaledUp' }],
+      results: [
+        {
+          severity: Severity.SEVERITY_NORMAL,
+          message: `${scaleUp} (decided by rules)`,
+          reason: 'ScaledUp',
+        },
+      ],
       context: undefined,
       requirements: undefined,
       conditions: [],

@@ -69,7 +69,7 @@ describe('operation mode', () => {
     expect(rsp.results).toEqual([
       {
         severity: Severity.SEVERITY_NORMAL,
-        message: `XSQLInstance "default/db": ${reasoning}`,
+        message: `XSQLInstance "default/db": ${reasoning} (decided by rules)`,
         reason: 'ScaledUp',
       },
     ]);
