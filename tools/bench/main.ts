@@ -1,0 +1,277 @@
+/**
+ * The load benchmark: our built server and the echo baseline, each its own process, driven by a
+ * separate load-generator process at each concurrency level, repeated and reduced to medians;
+ * then a memory check on a fresh server of ours. Prints a table and writes the same numbers to
+ * bench/results/latest.json. See tools/bench/README.md.
+ *
+ *   npm run bench -- [--scenario rules] [--repetitions 3] [--quick] [--cpu-prof]
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+
+import { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
+import { format, resolveConfig } from 'prettier';
+
+import { callOnce } from './client.js';
+import { grew, formatReport, levelReport, targets } from './report.js';
+import type { BenchReport, LevelReport, MemoryReport, RunRecord } from './report.js';
+import { repoRoot } from './request.js';
+import { runLoad } from './run-load.js';
+import { DEFAULT_LEVELS } from './scenario.js';
+import type { Level, PreparedScenario, Scenario } from './scenario.js';
+import { SCENARIOS } from './scenarios.js';
+import { startBenchServer } from './server.js';
+import type { BenchServer, ServerCommand } from './server.js';
+
+const KIB_PER_MIB = 1024;
+const WARMUP = { concurrency: 16, requests: 3_000 };
+const MEMORY = { concurrency: 16, warmupRequests: 5_000, requests: 50_000, pauseMs: 3_000 };
+// --quick divides every request count by this, for a smoke run of the bench itself.
+const QUICK_DIVISOR = 10;
+
+interface Options {
+  readonly scenario: Scenario;
+  readonly repetitions: number;
+  readonly quick: boolean;
+  readonly cpuProf: boolean;
+}
+
+/** Paths are the built files the bench runs. */
+interface Paths {
+  readonly root: string;
+  readonly main: string;
+  readonly echo: string;
+  readonly load: string;
+  readonly results: string;
+  readonly profiles: string;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string', default: SCENARIOS[0]?.name ?? '' },
+      repetitions: { type: 'string', default: '3' },
+      quick: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+    },
+  });
+  const scenario = SCENARIOS.find((s) => s.name === values.scenario);
+  if (scenario === undefined) {
+    const known = SCENARIOS.map((s) => `"${s.name}"`).join(', ');
+    throw new Error(`cannot run scenario "${values.scenario}": the scenarios are ${known}`);
+  }
+  const repetitions = Number(values.repetitions);
+  if (!Number.isInteger(repetitions) || repetitions < 1) {
+    throw new Error(`cannot repeat "${values.repetitions}" times: want a whole number from 1`);
+  }
+  return { scenario, repetitions, quick: values.quick, cpuProf: values['cpu-prof'] };
+}
+
+function paths(): Paths {
+  const root = repoRoot();
+  const found = {
+    root,
+    main: join(root, 'dist', 'main.js'),
+    echo: join(root, 'build', 'tools', 'bench', 'echo-function.js'),
+    load: join(root, 'build', 'tools', 'bench', 'load.js'),
+    results: join(root, 'bench', 'results'),
+    profiles: join(root, 'bench', 'results', 'profiles'),
+  };
+  for (const file of [found.main, found.echo, found.load]) {
+    if (!existsSync(file))
+      throw new Error(`cannot find "${file}": run npm run bench, which builds`);
+  }
+  return found;
+}
+
+/** Bench is one run of the bench: where things are, what to send, where requests go. */
+interface Bench {
+  readonly options: Options;
+  readonly paths: Paths;
+  readonly prepared: PreparedScenario;
+  readonly tmp: string;
+}
+
+function ourServer(bench: Bench): ServerCommand {
+  const { prepared, paths: p, options } = bench;
+  return {
+    ...(options.cpuProf && { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${p.profiles}`] }),
+    script: p.main,
+    args: [
+      '--insecure',
+      '--address',
+      '127.0.0.1:0',
+      '--metrics-address',
+      '',
+      ...prepared.serverArgs,
+    ],
+    env: prepared.serverEnv,
+  };
+}
+
+function baselineServer(bench: Bench): ServerCommand {
+  return { script: bench.paths.echo, args: ['--insecure', '--address', '127.0.0.1:0'] };
+}
+
+/** requestFile writes the scenario's request, fresh as of now, and returns its path. */
+async function requestFile(bench: Bench): Promise<string> {
+  const file = join(bench.tmp, 'request.bin');
+  await writeFile(file, RunFunctionRequest.encode(bench.prepared.request(new Date())).finish());
+  return file;
+}
+
+/** checkAnswers makes sure both servers answer as expected before anything is measured. */
+async function checkAnswers(bench: Bench, ours: BenchServer, baseline: BenchServer) {
+  const req = bench.prepared.request(new Date());
+  const problem = bench.prepared.check(await callOnce(ours.address, req));
+  if (problem !== undefined) throw new Error(`our server took the wrong path: ${problem}`);
+  const echoed = await callOnce(baseline.address, req);
+  if (echoed.results.length > 0) throw new Error('the baseline answered with results');
+}
+
+/** measure runs one level against one server and records its peak RSS. */
+async function measure(bench: Bench, server: BenchServer, level: Level): Promise<RunRecord> {
+  const warmupRequests = Math.min(1_000, Math.ceil(level.requests / 10));
+  const stopWatching = server.watchRss();
+  const cpuBeforeMs = server.cpuMs();
+  const result = await runLoad(bench.paths.load, {
+    address: server.address,
+    requestFile: await requestFile(bench),
+    concurrency: level.concurrency,
+    requests: level.requests,
+    warmupRequests,
+  });
+  const cpuMs = server.cpuMs() - cpuBeforeMs;
+  return {
+    ...result,
+    peakRssMiB: stopWatching() / KIB_PER_MIB,
+    cpuMsPerRequest: cpuMs / (warmupRequests + level.requests),
+  };
+}
+
+function scaled(bench: Bench, requests: number): number {
+  return bench.options.quick ? Math.ceil(requests / QUICK_DIVISOR) : requests;
+}
+
+/** compare measures every level against both servers, alternating them in each repetition. */
+async function compare(bench: Bench): Promise<LevelReport[]> {
+  const levels = (bench.prepared.levels ?? DEFAULT_LEVELS).map((l) => ({
+    ...l,
+    requests: scaled(bench, l.requests),
+  }));
+  const ours = await startBenchServer(ourServer(bench));
+  const baseline = await startBenchServer(baselineServer(bench));
+  try {
+    await checkAnswers(bench, ours, baseline);
+    const warmup = { ...WARMUP, requests: scaled(bench, WARMUP.requests) };
+    for (const server of [ours, baseline]) await measure(bench, server, warmup);
+    const runs = levels.map(() => ({ ours: [] as RunRecord[], baseline: [] as RunRecord[] }));
+    for (let rep = 1; rep <= bench.options.repetitions; rep++) {
+      for (const [i, level] of levels.entries()) {
+        progress(`repetition ${rep}, concurrency ${level.concurrency}`);
+        runs[i]?.ours.push(await measure(bench, ours, level));
+        runs[i]?.baseline.push(await measure(bench, baseline, level));
+      }
+    }
+    return levels.map((l, i) =>
+      levelReport(l.concurrency, l.requests, runs[i]?.ours ?? [], runs[i]?.baseline ?? []),
+    );
+  } finally {
+    await Promise.all([ours.stop(), baseline.stop()]);
+  }
+}
+
+/** checkMemory runs a long load against a fresh server of ours, reading RSS before and after. */
+async function checkMemory(bench: Bench): Promise<MemoryReport> {
+  const server = await startBenchServer(ourServer(bench));
+  try {
+    const concurrency = MEMORY.concurrency;
+    const warmupRequests = scaled(bench, MEMORY.warmupRequests);
+    const requests = scaled(bench, MEMORY.requests);
+    progress(`memory: ${warmupRequests} requests to warm up, then ${requests}`);
+    await measure(bench, server, { concurrency, requests: warmupRequests });
+    await sleep(MEMORY.pauseMs);
+    const rssBeforeMiB = server.rssKiB() / KIB_PER_MIB;
+    const run = await measure(bench, server, { concurrency, requests });
+    await sleep(MEMORY.pauseMs);
+    const rssAfterMiB = server.rssKiB() / KIB_PER_MIB;
+    // A second round tells a heap that settled at a larger size from one that keeps growing.
+    progress(`memory: ${requests} more requests`);
+    const again = await measure(bench, server, { concurrency, requests });
+    await sleep(MEMORY.pauseMs);
+    const rssAfterSecondRoundMiB = server.rssKiB() / KIB_PER_MIB;
+    return {
+      concurrency,
+      warmupRequests,
+      requests,
+      pauseMs: MEMORY.pauseMs,
+      rssBeforeMiB,
+      rssAfterMiB,
+      rssAfterSecondRoundMiB,
+      peakRssMiB: Math.max(run.peakRssMiB, again.peakRssMiB),
+      grewMiB: rssAfterMiB - rssBeforeMiB,
+      grew: grew(rssBeforeMiB, rssAfterMiB),
+      errors: run.errors + again.errors,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+function progress(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+async function writeResults(bench: Bench, report: BenchReport): Promise<string> {
+  await mkdir(bench.paths.results, { recursive: true });
+  const file = join(bench.paths.results, 'latest.json');
+  // Formatted as the repository's Prettier config says, so `prettier --check .` stays clean.
+  const config = (await resolveConfig(file)) ?? {};
+  await writeFile(file, await format(JSON.stringify(report), { ...config, parser: 'json' }));
+  return file;
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const p = paths();
+  if (options.cpuProf) await mkdir(p.profiles, { recursive: true });
+  const tmp = await mkdtemp(join(tmpdir(), 'bench-'));
+  const prepared = await options.scenario.prepare(p.root);
+  try {
+    const bench: Bench = { options, paths: p, prepared, tmp };
+    const levels = await compare(bench);
+    const memory = await checkMemory(bench);
+    const report: BenchReport = {
+      scenario: options.scenario.name,
+      summary: options.scenario.summary,
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${process.platform}/${process.arch}`,
+      },
+      repetitions: options.repetitions,
+      levels,
+      memory,
+      targets: targets(levels, memory),
+    };
+    process.stdout.write(formatReport(report));
+    progress(`wrote ${await writeResults(bench, report)}`);
+    if (options.cpuProf) progress(`CPU profiles of our server are in ${p.profiles}`);
+  } finally {
+    await prepared.cleanup();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
