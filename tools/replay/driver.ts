@@ -17,6 +17,8 @@ export interface ModelCall {
 export interface DecisionRecord {
   readonly analyzed: boolean;
   readonly skipReason?: string;
+  /** Set when a resize was called for and the cooldown held it back. */
+  readonly blockedByCooldown?: boolean;
   readonly verdict: string;
   readonly fromClass: string;
   readonly toClass: string;

@@ -117,6 +117,7 @@ function record(decision: Decision): DecisionRecord {
   return {
     analyzed: decision.analyzed,
     ...(decision.skipReason !== undefined && { skipReason: decision.skipReason }),
+    ...(decision.blockedByCooldown === true && { blockedByCooldown: true }),
     verdict: decision.verdict,
     fromClass: decision.fromClass,
     toClass: decision.toClass,
