@@ -4,12 +4,13 @@
  * the response asks for the RDS Instance, the run calls again with it resolved, as Crossplane
  * does, until the requirements stop changing. Model calls and decisions are read off a Telemetry.
  */
+import { isDeepStrictEqual } from 'node:util';
+
 import { Capability, RunFunctionRequest, Severity } from '@crossplane-org/function-sdk-typescript';
 import type {
   ResourceSelector,
   RunFunctionResponse,
 } from '@crossplane-org/function-sdk-typescript';
-import { isDeepStrictEqual } from 'node:util';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 
