@@ -129,7 +129,8 @@ function observedInstance(
 }
 
 function patch(xr: SqlInstance, decision: Decision): Resource | undefined {
-  if (!decision.analyzed || decision.state === undefined) return undefined;
+  const somethingNew = decision.analyzed || decision.stateChanged === true;
+  if (!somethingNew || decision.state === undefined) return undefined;
   const changed = decision.toClass !== decision.fromClass;
   return {
     resource: {

@@ -16,7 +16,7 @@ import { rulesAdvice } from './rules.js';
 import type { AdviceMemo, ScalingState, StateReading, Verdict } from './state.js';
 import { scaleDownCheck, scaleUpFindings } from './thresholds.js';
 import type { Finding, ScaleDownCheck } from './thresholds.js';
-import { CLOCK_SKEW_SECONDS, DECISION_METRICS, usableMetrics } from './usable-metrics.js';
+import { CLOCK_SKEW_SECONDS, usableMetrics } from './usable-metrics.js';
 import { projectLoad, utilisation } from './utilisation.js';
 import type { Load, Utilisation } from './utilisation.js';
 
@@ -61,6 +61,8 @@ export interface Decision {
   readonly skipReason?: SkipReason;
   /** Set when a resize was called for and the cooldown forbade it. */
   readonly blockedByCooldown?: boolean;
+  /** Set when a database was not analysed but its state still changed and must be written. */
+  readonly stateChanged?: boolean;
   /** The final verdict; NoChange when skipped or blocked. */
   readonly verdict: Verdict;
   readonly fromClass: string;
@@ -114,6 +116,7 @@ function skip(
   why: string,
   ttlSeconds: number,
   state?: ScalingState,
+  stateChanged = false,
 ): Gated {
   const current = input.subject.instanceClass;
   const decision: Decision = {
@@ -124,6 +127,7 @@ function skip(
     toClass: current,
     reasoning: oneLine(`Not analysed: ${why}.`),
     decidedBy: 'rules',
+    ...(stateChanged && { stateChanged }),
     ...(state !== undefined && { state }),
     ttlSeconds: Math.max(1, Math.round(ttlSeconds)),
   };
@@ -157,16 +161,22 @@ function gate(input: DecideInput): Gated {
     const why = `instance class "${subject.instanceClass}" is not one this function knows`;
     return skip(input, 'UnknownClass', why, policy.analysisIntervalSeconds, state);
   }
+  // While a resize is applied, RDS still runs, and the metrics still describe, the old class.
+  const reported = input.instance?.reportedClass;
+  const running = (reported === undefined ? undefined : instanceClass(reported)) ?? current;
+  const notBefore = resizeBoundary(state);
   const usable = usableMetrics(input.metrics, {
     now,
     maxAgeSeconds: policy.maxMetricsAgeSeconds,
-    instanceClass: current,
+    instanceClass: running,
     databaseNames: subject.databaseNames,
     ...(subject.region !== undefined && { region: subject.region }),
+    ...(notBefore !== undefined && { notBefore }),
   });
   if (!usable.ok || !input.metrics.ok) {
     const why = usable.ok ? 'metrics unreadable' : usable.problem;
-    return skip(input, 'UnusableMetrics', why, shortWait, state);
+    const waiting = !usable.ok && usable.waiting === true;
+    return skip(input, waiting ? 'PendingResize' : 'UnusableMetrics', why, shortWait, state);
   }
   const facts = establish(input, state, current, input.metrics.metrics, usable.load);
   const rateLimited = rateLimit(input, facts);
@@ -232,26 +242,36 @@ function rateLimit(input: DecideInput, facts: Facts): Gated | undefined {
   return skip(input, 'RateLimited', why, secondsBetween(input.now, due), facts.state);
 }
 
-/** metricsBeforeResize names the first datapoint taken before the last resize: it describes the old class. */
-function metricsBeforeResize(facts: Facts): string | undefined {
-  const { lastScaled } = facts.state;
+/**
+ * resizeBoundary is the time before which datapoints describe the class before the last resize:
+ * when RDS was first seen running the new class, or, until then, when the resize was asked for.
+ */
+function resizeBoundary(state: ScalingState): Date | undefined {
+  const { lastScaled, resizeCompletedAt } = state;
   if (lastScaled === undefined) return undefined;
-  for (const name of DECISION_METRICS) {
-    const sample = facts.metrics.samples[name];
-    if (sample !== undefined && sample.timestamp < lastScaled) {
-      return `waiting for metrics of "${facts.current.name}": the ${name} datapoint at ${formatRfc3339(sample.timestamp)} predates the resize at ${formatRfc3339(lastScaled)}`;
-    }
-  }
-  return undefined;
+  return resizeCompletedAt !== undefined && resizeCompletedAt >= lastScaled
+    ? resizeCompletedAt
+    : lastScaled;
+}
+
+/**
+ * completion notices the first analysis that sees RDS running the class the last resize asked
+ * for, and records it: datapoints older than that still describe the old class.
+ */
+function completion(input: DecideInput, facts: Facts, shortWait: number): Gated | undefined {
+  const { lastScaled, resizeCompletedAt } = facts.state;
+  const observed = input.instance !== undefined;
+  const recorded =
+    resizeCompletedAt !== undefined && lastScaled !== undefined && resizeCompletedAt >= lastScaled;
+  if (!observed || lastScaled === undefined || recorded) return undefined;
+  const why = `the RDS Instance now runs "${facts.current.name}"; waiting for metrics taken after ${formatRfc3339(input.now)}`;
+  const state = { ...facts.state, resizeCompletedAt: input.now };
+  return skip(input, 'PendingResize', why, shortWait, state, true);
 }
 
 function pendingResize(input: DecideInput, facts: Facts): Gated | undefined {
   const shortWait = Math.min(60, input.policy.analysisIntervalSeconds);
-  const stale = metricsBeforeResize(facts);
-  if (!pending(input) && stale !== undefined) {
-    return skip(input, 'PendingResize', stale, shortWait, facts.state);
-  }
-  if (!pending(input)) return undefined;
+  if (!pending(input)) return completion(input, facts, shortWait);
   const asked = `"${facts.current.name}" was asked for`;
   const reported = input.instance?.reportedClass;
   const why =
@@ -314,7 +334,7 @@ function standingAdvice(input: DecideInput, facts: Facts, rules: Advice): Advice
   const memo = facts.state.advice;
   if (input.advisor.name === 'rules' || memo?.question !== questionOf(rules)) return undefined;
   const age = secondsBetween(memo.at, input.now);
-  const unseen = facts.triggers.some((t) => !facts.state.lastTriggers.includes(t.signal));
+  const unseen = facts.triggers.some((t) => !memo.triggers.includes(t.signal));
   const standing =
     age < input.policy.analysisIntervalSeconds ||
     (age < holdSeconds(input.policy, memo) && !unseen);
@@ -343,7 +363,14 @@ function remember(facts: Facts, rules: Advice, answer: Advice, by: string, now: 
   const question = questionOf(rules);
   const previous = facts.state.advice;
   const same = previous?.question === question && previous.answer === answer.decision;
-  return { question, answer: answer.decision, at: now, count: same ? previous.count + 1 : 1, by };
+  return {
+    question,
+    answer: answer.decision,
+    at: now,
+    count: same ? previous.count + 1 : 1,
+    by,
+    triggers: facts.triggers.map((t) => t.signal),
+  };
 }
 
 function heldBack(input: DecideInput, rules: Advice, until: Date): Consultation {

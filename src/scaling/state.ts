@@ -33,6 +33,8 @@ export const ANNOTATIONS = {
   advice: 'intelligent-scaling/advice',
   advisedAt: 'intelligent-scaling/advised-at',
   adviceCount: 'intelligent-scaling/advice-count',
+  adviceTriggers: 'intelligent-scaling/advice-triggers',
+  resizeCompleted: 'intelligent-scaling/resize-completed-at',
 } as const;
 
 /** ScalingState is what the annotations remember. */
@@ -49,6 +51,8 @@ export interface ScalingState {
   readonly lastTriggers: readonly Signal[];
   /** Since when every scale-down condition has held, at every analysis. */
   readonly quietSince?: Date;
+  /** When RDS was first seen running the class the last resize asked for. */
+  readonly resizeCompletedAt?: Date;
   /** The class this function set, in a composition, where the composite's spec stays as written. */
   readonly instanceClass?: string;
   /** The class the composition asked for when this function set `instanceClass`. */
@@ -72,6 +76,8 @@ export interface AdviceMemo {
   readonly count: number;
   /** Who answered, as `claude/<model>`. */
   readonly by: string;
+  /** The scale-up triggers that held when the model answered. */
+  readonly triggers: readonly Signal[];
 }
 
 /** EMPTY_STATE is the state of a database this function has never analysed. */
@@ -90,16 +96,26 @@ function text(annotations: Annotations, key: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function problem(key: string, value: string, expected: string): StateReading {
+function problem(
+  key: string,
+  value: string,
+  expected: string,
+): { readonly ok: false; readonly problem: string } {
   return { ok: false, problem: `annotation ${key}: "${value}" is not ${expected}` };
 }
 
 /** readState reads the state from a resource's annotations. */
 export function readState(annotations: Annotations | undefined): StateReading {
   const source = annotations ?? {};
-  const times: Partial<Record<'lastAnalyzed' | 'lastScaled' | 'quietSince' | 'advisedAt', Date>> =
-    {};
-  for (const field of ['lastAnalyzed', 'lastScaled', 'quietSince', 'advisedAt'] as const) {
+  const timeFields = [
+    'lastAnalyzed',
+    'lastScaled',
+    'quietSince',
+    'resizeCompleted',
+    'advisedAt',
+  ] as const;
+  const times: Partial<Record<(typeof timeFields)[number], Date>> = {};
+  for (const field of timeFields) {
     const value = text(source, ANNOTATIONS[field]);
     if (value === undefined) continue;
     const instant = parseRfc3339(value);
@@ -110,11 +126,8 @@ export function readState(annotations: Annotations | undefined): StateReading {
   if (verdict !== undefined && !VERDICTS.includes(verdict as Verdict)) {
     return problem(ANNOTATIONS.lastVerdict, verdict, `one of ${VERDICTS.join(', ')}`);
   }
-  const triggersText = text(source, ANNOTATIONS.lastTriggers);
-  const triggers = triggersText === undefined ? [] : triggersText.split(',');
-  if (!triggers.every((t) => SIGNALS.includes(t as Signal))) {
-    return problem(ANNOTATIONS.lastTriggers, triggersText ?? '', `a list of ${SIGNALS.join(', ')}`);
-  }
+  const triggers = readSignals(source, ANNOTATIONS.lastTriggers);
+  if (!triggers.ok) return triggers;
   const memo = readMemo(source, times.advisedAt);
   if (!memo.ok) return memo;
   const strings = {
@@ -124,17 +137,31 @@ export function readState(annotations: Annotations | undefined): StateReading {
     recommendedClass: text(source, ANNOTATIONS.recommendedClass),
     decidedBy: text(source, ANNOTATIONS.decidedBy),
   };
-  const { advisedAt: _advisedAt, ...stateTimes } = times;
+  const { advisedAt: _advisedAt, resizeCompleted, ...stateTimes } = times;
   return {
     ok: true,
     state: {
       ...stateTimes,
+      ...(resizeCompleted !== undefined && { resizeCompletedAt: resizeCompleted }),
       ...(memo.memo !== undefined && { advice: memo.memo }),
       ...(verdict !== undefined && { lastVerdict: verdict as Verdict }),
-      lastTriggers: triggers as Signal[],
+      lastTriggers: triggers.signals,
       ...withoutUndefined(strings),
     },
   };
+}
+
+type SignalsReading =
+  | { readonly ok: true; readonly signals: Signal[] }
+  | { readonly ok: false; readonly problem: string };
+
+function readSignals(source: Annotations, key: string): SignalsReading {
+  const value = text(source, key);
+  const signals = value === undefined ? [] : value.split(',');
+  if (!signals.every((t) => SIGNALS.includes(t as Signal))) {
+    return problem(key, value ?? '', `a list of ${SIGNALS.join(', ')}`);
+  }
+  return { ok: true, signals: signals as Signal[] };
 }
 
 type MemoReading =
@@ -153,11 +180,20 @@ function readMemo(source: Annotations, at: Date | undefined): MemoReading {
   if (!Number.isInteger(count) || count < 1) {
     return problem(ANNOTATIONS.adviceCount, countText ?? '', 'a whole number above 0');
   }
+  const triggers = readSignals(source, ANNOTATIONS.adviceTriggers);
+  if (!triggers.ok) return triggers;
   const [who, ...rest] = question.split(' by ');
   const by = rest.join(' by ');
   return {
     ok: true,
-    memo: { question: who ?? question, answer: answer as Verdict, at, count, by },
+    memo: {
+      question: who ?? question,
+      answer: answer as Verdict,
+      at,
+      count,
+      by,
+      triggers: triggers.signals,
+    },
   };
 }
 
@@ -201,6 +237,7 @@ function allAnnotations(state: ScalingState): Record<string, string> {
     [ANNOTATIONS.lastVerdict]: state.lastVerdict ?? '',
     [ANNOTATIONS.lastTriggers]: state.lastTriggers.join(','),
     [ANNOTATIONS.quietSince]: time(state.quietSince),
+    [ANNOTATIONS.resizeCompleted]: time(state.resizeCompletedAt),
     [ANNOTATIONS.instanceClass]: state.instanceClass ?? '',
     [ANNOTATIONS.baseClass]: state.baseClass ?? '',
     [ANNOTATIONS.recommendedClass]: state.recommendedClass ?? '',
@@ -209,5 +246,6 @@ function allAnnotations(state: ScalingState): Record<string, string> {
     [ANNOTATIONS.advice]: state.advice?.answer ?? '',
     [ANNOTATIONS.advisedAt]: time(state.advice?.at),
     [ANNOTATIONS.adviceCount]: state.advice ? String(state.advice.count) : '',
+    [ANNOTATIONS.adviceTriggers]: state.advice?.triggers.join(',') ?? '',
   };
 }

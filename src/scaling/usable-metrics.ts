@@ -21,20 +21,42 @@ export const DECISION_METRICS: readonly MetricName[] = [
 export interface MetricsContext {
   readonly now: Date;
   readonly maxAgeSeconds: number;
+  /** The class RDS is running, which the metrics describe. */
   readonly instanceClass: InstanceClass;
+  /** Datapoints at or before this describe the class before the last resize. */
+  readonly notBefore?: Date;
   /** Names the metrics may carry as databaseName: the composite's, the RDS Instance's. */
   readonly databaseNames: readonly string[];
   readonly region?: string;
 }
 
-/** UsableMetrics is the load a decision may rest on, or why there is none. */
+/**
+ * UsableMetrics is the load a decision may rest on, or why there is none; `waiting` marks
+ * metrics that are sound but describe the class before the last resize.
+ */
 export type UsableMetrics =
   | {
       readonly ok: true;
       readonly load: Load;
       readonly samples: Partial<Record<MetricName, Sample>>;
     }
-  | { readonly ok: false; readonly problem: string };
+  | { readonly ok: false; readonly problem: string; readonly waiting?: boolean };
+
+function beforeResize(
+  present: readonly MetricName[],
+  samples: Partial<Record<MetricName, Sample>>,
+  ctx: MetricsContext,
+): string | undefined {
+  const { notBefore } = ctx;
+  if (notBefore === undefined) return undefined;
+  for (const name of present) {
+    const sample = samples[name];
+    if (sample !== undefined && sample.timestamp <= notBefore) {
+      return `waiting for metrics of "${ctx.instanceClass.name}": the ${name} datapoint at ${formatRfc3339(sample.timestamp)} predates the resize (${formatRfc3339(notBefore)})`;
+    }
+  }
+  return undefined;
+}
 
 function timingProblem(name: MetricName, sample: Sample, ctx: MetricsContext): string | undefined {
   const at = formatRfc3339(sample.timestamp);
@@ -88,6 +110,8 @@ export function usableMetrics(reading: MetricsReading, ctx: MetricsContext): Usa
     const problem = sample && timingProblem(name, sample, ctx);
     if (problem !== undefined) return { ok: false, problem };
   }
+  const waiting = beforeResize(present, metrics.samples, ctx);
+  if (waiting !== undefined) return { ok: false, problem: waiting, waiting: true };
   const problem = contradiction(metrics.samples, ctx);
   if (problem !== undefined) return { ok: false, problem };
   const {

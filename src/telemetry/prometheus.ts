@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 import type { TokenUsage } from '../scaling/advisor.js';
 import type { Decision, SkipReason } from '../scaling/decide.js';
-import type { CallOutcome, Mode, ModelOutcome, Telemetry } from './telemetry.js';
+import type { CallOutcome, Mode, Telemetry } from './telemetry.js';
 
 /** METRIC_PREFIX starts the name of every metric this function defines. */
 export const METRIC_PREFIX = 'function_intelligent_scaling_';
@@ -137,7 +137,7 @@ export function newPrometheusTelemetry(): PrometheusTelemetry {
       if (decision.fallback !== undefined) fallbacks.inc({ cause: decision.fallback.cause });
       if (decision.refused !== undefined) fallbacks.inc({ cause: 'refused' });
     },
-    modelRequest: (_model: string, outcome: ModelOutcome, durationMs, usage) => {
+    modelRequest: (_model, outcome, durationMs, usage) => {
       modelRequests.inc({ outcome });
       modelSeconds.observe({ outcome }, durationMs / 1000);
       for (const [kind, field] of TOKEN_KINDS) {

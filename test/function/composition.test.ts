@@ -33,6 +33,8 @@ const emptyState = {
   'intelligent-scaling/advice': '',
   'intelligent-scaling/advised-at': '',
   'intelligent-scaling/advice-count': '',
+  'intelligent-scaling/advice-triggers': '',
+  'intelligent-scaling/resize-completed-at': '',
 };
 
 function instanceIn(rsp: RunFunctionResponse): Record<string, unknown> | undefined {
@@ -107,7 +109,8 @@ describe('composition mode', () => {
   test('the chosen class persists while the earlier step keeps writing the base class', async () => {
     const annotations = {
       'intelligent-scaling/last-analyzed': minutesAgo(1),
-      'intelligent-scaling/last-scaled': minutesAgo(1),
+      'intelligent-scaling/last-scaled': minutesAgo(20),
+      'intelligent-scaling/resize-completed-at': minutesAgo(12),
       'intelligent-scaling/last-triggers': 'cpu',
       'intelligent-scaling/instance-class': 'db.t3.small',
       'intelligent-scaling/base-class': 'db.t3.micro',

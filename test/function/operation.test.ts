@@ -61,6 +61,8 @@ describe('operation mode', () => {
             'intelligent-scaling/advice': '',
             'intelligent-scaling/advised-at': '',
             'intelligent-scaling/advice-count': '',
+            'intelligent-scaling/advice-triggers': '',
+            'intelligent-scaling/resize-completed-at': '',
           },
         },
         spec: { parameters: { instanceClass: 'db.t3.small' } },

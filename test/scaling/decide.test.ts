@@ -216,7 +216,7 @@ const skips: Row[] = [
     want: {
       skipReason: 'PendingResize',
       reasoning:
-        'Not analysed: waiting for metrics of "db.t3.micro": the CPUUtilization datapoint at 2025-09-15T12:50:00Z predates the resize at 2025-09-15T12:51:00Z.',
+        'Not analysed: waiting for metrics of "db.t3.micro": the CPUUtilization datapoint at 2025-09-15T12:50:00Z predates the resize (2025-09-15T12:51:00Z).',
     },
   },
   {
@@ -415,6 +415,48 @@ describe('decide', () => {
     });
   });
 
+  test('a scale-down still being applied is a wait, not contradictory metrics', async () => {
+    const decision = await run({
+      instanceClass: 'db.t3.small',
+      reportedClass: 'db.t3.medium',
+      demand: { cpuPercent: 3, freeableMemoryBytes: 3 * GiB, connections: 1 },
+      annotations: { 'intelligent-scaling/last-scaled': minutesAgo(5) },
+    });
+    expect(decision).toMatchObject({
+      skipReason: 'PendingResize',
+      reasoning:
+        'Not analysed: a resize is still being applied: the RDS Instance reports "db.t3.medium", "db.t3.small" was asked for.',
+    });
+  });
+
+  test('the first run that sees RDS on the new class records it, and waits', async () => {
+    const decision = await run({
+      instanceClass: 'db.t3.small',
+      reportedClass: 'db.t3.small',
+      demand: busyCpu,
+      annotations: { 'intelligent-scaling/last-scaled': minutesAgo(10) },
+    });
+    expect(decision).toMatchObject({
+      analyzed: false,
+      stateChanged: true,
+      skipReason: 'PendingResize',
+      reasoning:
+        'Not analysed: the RDS Instance now runs "db.t3.small"; waiting for metrics taken after 2025-09-15T12:54:00Z.',
+      state: { resizeCompletedAt: NOW },
+    });
+    const later = await run({
+      instanceClass: 'db.t3.small',
+      reportedClass: 'db.t3.small',
+      demand: busyCpu,
+      annotations: {
+        'intelligent-scaling/last-scaled': minutesAgo(10),
+        'intelligent-scaling/resize-completed-at': minutesAgo(1),
+      },
+    });
+    expect(later).toMatchObject({ skipReason: 'PendingResize' });
+    expect(later.reasoning).toContain('predates the resize (2025-09-15T12:53:00Z)');
+  });
+
   test('a quiet analysis starts the scale-down window and keeps it', async () => {
     const first = await run({
       instanceClass: 'db.t3.small',
@@ -533,12 +575,14 @@ describe('decide with an advisor', () => {
       at: NOW,
       count: 1,
       by: 'claude/test',
+      triggers: ['cpu'],
     });
   });
 
-  const vetoed = (minutes: number, count: number, lastTriggers = 'cpu') => ({
+  const vetoed = (minutes: number, count: number, seen = 'cpu') => ({
     'intelligent-scaling/last-analyzed': minutesAgo(minutes),
-    'intelligent-scaling/last-triggers': lastTriggers,
+    'intelligent-scaling/last-triggers': seen,
+    'intelligent-scaling/advice-triggers': seen,
     'intelligent-scaling/advice-for': 'ScaleUp db.t3.small by claude/test',
     'intelligent-scaling/advice': 'NoChange',
     'intelligent-scaling/advised-at': minutesAgo(minutes),

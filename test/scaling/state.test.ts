@@ -26,6 +26,8 @@ const cleared: Record<string, string> = {
   'intelligent-scaling/advice': '',
   'intelligent-scaling/advised-at': '',
   'intelligent-scaling/advice-count': '',
+  'intelligent-scaling/advice-triggers': '',
+  'intelligent-scaling/resize-completed-at': '',
 };
 
 const fullAnnotations: Record<string, string> = {
@@ -43,6 +45,8 @@ const fullAnnotations: Record<string, string> = {
   'intelligent-scaling/advice': 'NoChange',
   'intelligent-scaling/advised-at': '2025-09-15T12:50:00Z',
   'intelligent-scaling/advice-count': '2',
+  'intelligent-scaling/advice-triggers': 'cpu',
+  'intelligent-scaling/resize-completed-at': '',
 };
 
 const fullState: ScalingState = {
@@ -62,6 +66,7 @@ const fullState: ScalingState = {
     at: at('2025-09-15T12:50:00Z'),
     count: 2,
     by: 'claude/claude-haiku-4-5',
+    triggers: ['cpu'],
   },
 };
 

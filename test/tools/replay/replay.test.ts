@@ -53,14 +53,18 @@ describe('replay', () => {
       // The datapoint of 12:10 still shows 1 GiB in use; the new trigger cuts the wait short.
       `12:11 RateLimited ${small}`,
       `12:12 ScaleUp db.t3.small->db.t3.medium ${small}`,
-      ...repeat(13, 16, (m) => `12:${m} RateLimited ${small}`),
+      // The 12:12 datapoint was taken before the resize was asked for.
+      `12:13 PendingResize ${small}`,
+      ...repeat(14, 16, (m) => `12:${m} RateLimited ${small}`),
       ...repeat(17, 19, (m) => `12:${m} PendingResize ${small}`),
-      // RDS reports the medium from 12:20, but the 12:19 datapoint was taken on the small: the
-      // function reads it as the medium's and would scale again, were it not for the cooldown.
-      `12:20 Cooldown ${medium}`,
-      ...repeat(21, 24, (m) => `12:${m} RateLimited ${medium}`),
-      `12:25 NoChange ${medium}`,
-      ...repeat(26, 29, (m) => `12:${m} RateLimited ${medium}`),
+      // RDS reports the medium from 12:20; the function records that and waits for a datapoint
+      // taken on it (12:21's is the first), rather than read the small's as the medium's.
+      `12:20 PendingResize ${medium}`,
+      `12:21 PendingResize ${medium}`,
+      `12:22 NoChange ${medium}`,
+      ...repeat(23, 26, (m) => `12:${m} RateLimited ${medium}`),
+      `12:27 NoChange ${medium}`,
+      ...repeat(28, 29, (m) => `12:${m} RateLimited ${medium}`),
     ]);
   });
 

@@ -46,7 +46,7 @@ describe('src/scaling/decide.ts', () => {
   // overwrites (empty here), not with the triggers the model answered about, so the flicker counts
   // as new and the model is asked again. Replayed, cpu-noise with a vetoing model makes 135 calls
   // a day instead of the README's "about 27".
-  test.fails('a vetoing model is not asked again when a trigger it saw flickers back', async () => {
+  test('a vetoing model is not asked again when a trigger it saw flickers back', async () => {
     const advisor = vetoing();
     const policy = policyWith();
     const step = async (minutes: number, cpuPercent: number, state: StateReading) => {
@@ -90,7 +90,7 @@ describe('src/scaling/decide.ts', () => {
   // reports the new class reads the small's last minute as the medium's (2.5% free) and scales
   // again. Replayed with --apply-delay 20m, daily-cycle climbs to db.t3.large and memory-leak
   // resizes 10 times instead of 6.
-  test.fails('a resize is not followed by another decided on the old class metrics', async () => {
+  test('a resize is not followed by another decided on the old class metrics', async () => {
     const trace = { ...traceFrom(MEMORY_STEP), durationSeconds: 45 * 60 };
     const result = await runPolicy(trace, 'rules', {
       applyDelaySeconds: 20 * 60,
