@@ -11,25 +11,19 @@ import type { Envelope } from './guardrails.js';
 import { ENGINES, instanceClass } from './instance-classes.js';
 import type { Engine, InstanceClass } from './instance-classes.js';
 import { nextClass } from './ladder.js';
-import type { Policy, Thresholds } from './policy.js';
+import type { Policy } from './policy.js';
 import { rulesAdvice } from './rules.js';
 import type { AdviceMemo, ScalingState, StateReading, Verdict } from './state.js';
 import { scaleDownCheck, scaleUpFindings } from './thresholds.js';
 import type { Finding, ScaleDownCheck } from './thresholds.js';
 import { CLOCK_SKEW_SECONDS, usableMetrics } from './usable-metrics.js';
-import { projectLoad, utilisation } from './utilisation.js';
+import { projectScaleDown } from './projection.js';
+import { utilisation } from './utilisation.js';
 import type { Load, Utilisation } from './utilisation.js';
 
 /** SkipReason says why a database was not analysed. */
 export type SkipReason =
   'InvalidState' | 'UnknownClass' | 'UnusableMetrics' | 'RateLimited' | 'PendingResize';
-
-/**
- * HEADROOM_PERCENT is how far, in percentage points, the load projected onto a smaller class
- * must stay from every scale-up threshold before a scale-down: a database that would sit just
- * under a trigger after shrinking would grow again at the next wobble.
- */
-export const HEADROOM_PERCENT = 10;
 
 /**
  * ADVICE_HOLD_MAX_INTERVALS caps, in analysis intervals, how long a model's answer to one
@@ -287,25 +281,6 @@ function pendingResize(input: DecideInput, facts: Facts): Gated | undefined {
   );
 }
 
-function tightened(up: Thresholds): Thresholds {
-  return {
-    cpuPercent: up.cpuPercent - HEADROOM_PERCENT,
-    freeMemoryPercent: up.freeMemoryPercent + HEADROOM_PERCENT,
-    connectionsPercent: up.connectionsPercent - HEADROOM_PERCENT,
-  };
-}
-
-function projectedTriggers(facts: Facts, policy: Policy): Finding[] {
-  const target = facts.smaller === undefined ? undefined : instanceClass(facts.smaller);
-  if (target === undefined) return [];
-  const projected = utilisation(
-    projectLoad(facts.load, facts.current, target),
-    target,
-    facts.engine,
-  );
-  return scaleUpFindings(projected, tightened(policy.scaleUp)).filter((f) => f.holds);
-}
-
 interface Consultation {
   readonly advice: Advice;
   readonly decidedBy: string;
@@ -448,13 +423,14 @@ function nextState(
   input: DecideInput,
   facts: Facts,
   outcome: Consultation,
-  quietSince: Date | undefined,
+  quiet: { readonly since: Date; readonly load: Load } | undefined,
 ): ScalingState {
   const { advice: final, decidedBy } = outcome;
   const resize = final.decision !== 'NoChange';
   const applied = resize && !input.policy.recommendOnly;
   const {
-    quietSince: _quiet,
+    quietSince: _quietSince,
+    quietLoad: _quietLoad,
     recommendedClass: _recommended,
     advice: _advice,
     ...kept
@@ -463,7 +439,7 @@ function nextState(
   const memo = applied ? undefined : (outcome.memo ?? facts.state.advice);
   const lastScaled = applied ? input.now : facts.state.lastScaled;
   // A resize restarts the scale-down window: the new class has not been quiet yet.
-  const quiet = applied ? undefined : quietSince;
+  const window = applied ? undefined : quiet;
   const recommendedClass = input.policy.recommendOnly && resize ? final.instanceClass : undefined;
   return {
     ...kept,
@@ -472,7 +448,7 @@ function nextState(
     lastDecision: oneLine(final.reasoning),
     lastVerdict: final.decision,
     lastTriggers: facts.triggers.map((t) => t.signal),
-    ...(quiet !== undefined && { quietSince: quiet }),
+    ...(window !== undefined && { quietSince: window.since, quietLoad: window.load }),
     ...(recommendedClass !== undefined && { recommendedClass }),
     decidedBy,
     ...(memo !== undefined && { advice: memo }),
@@ -487,6 +463,8 @@ export async function decide(input: DecideInput): Promise<Decision> {
   const { policy, now } = input;
   const quietSince = facts.down.holds ? (facts.state.quietSince ?? now) : undefined;
   const quietSeconds = quietSince === undefined ? 0 : secondsBetween(quietSince, now);
+  // The load when the quiet window began: the trend a scale-down is projected along.
+  const quietLoad = quietSince === undefined ? undefined : (facts.state.quietLoad ?? facts.load);
   const rules = rulesAdvice({
     policy,
     current: facts.current.name,
@@ -496,7 +474,15 @@ export async function decide(input: DecideInput): Promise<Decision> {
     scaleUpFindings: facts.upFindings,
     scaleDown: facts.down,
     quietSeconds,
-    projectedTriggers: projectedTriggers(facts, policy),
+    projection: projectScaleDown({
+      policy,
+      load: facts.load,
+      current: facts.current,
+      ...(facts.smaller !== undefined && { smaller: facts.smaller }),
+      ...(facts.engine !== undefined && { engine: facts.engine }),
+      ...(quietLoad !== undefined && { baseline: quietLoad }),
+      quietSeconds,
+    }),
   });
   const quiet = { ...(quietSince !== undefined && { since: quietSince }), seconds: quietSeconds };
   const outcome = await consult(input, facts, rules, quiet);
@@ -516,7 +502,12 @@ export async function decide(input: DecideInput): Promise<Decision> {
     ...(outcome.fallback !== undefined && { fallback: outcome.fallback }),
     ...(outcome.usage !== undefined && { usage: outcome.usage }),
     utilisation: facts.figures,
-    state: nextState(input, facts, outcome, quietSince),
+    state: nextState(
+      input,
+      facts,
+      outcome,
+      quietSince && { since: quietSince, load: quietLoad ?? facts.load },
+    ),
     ttlSeconds: policy.analysisIntervalSeconds,
   };
 }

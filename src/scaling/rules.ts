@@ -5,6 +5,8 @@
  */
 import type { Advice } from './advisor.js';
 import type { Policy } from './policy.js';
+import { horizonSeconds } from './projection.js';
+import type { ScaleDownProjection } from './projection.js';
 import { formatDuration } from '../time.js';
 import { describeFinding, describeUtilisation } from './thresholds.js';
 import type { Finding, ScaleDownCheck } from './thresholds.js';
@@ -23,8 +25,8 @@ export interface RulesInput {
   readonly scaleDown: ScaleDownCheck;
   /** How long the scale-down conditions have held, in seconds. */
   readonly quietSeconds: number;
-  /** Scale-up triggers the smaller class would trip under the same load. */
-  readonly projectedTriggers: readonly Finding[];
+  /** Scale-up thresholds, less the headroom, the smaller class would trip, now or ahead. */
+  readonly projection: ScaleDownProjection;
 }
 
 function list(findings: readonly Finding[]): string {
@@ -72,10 +74,14 @@ function scaleDown(input: RulesInput): Advice {
       `No change: quiet for ${window} (${quiet}), but ${edge(input, 'smallest')}.`,
     );
   }
-  if (input.projectedTriggers.length > 0) {
+  const { triggers, fromTrend } = input.projection;
+  if (triggers.length > 0) {
+    const load = fromTrend
+      ? `the load growing as it has for ${formatDuration(quietSeconds)} would give, within ${formatDuration(horizonSeconds(policy))},`
+      : 'the same load would give';
     return noChange(
       current,
-      `No change on ${current}: quiet, but on ${smaller} the same load would give ${list(input.projectedTriggers)}.`,
+      `No change on ${current}: quiet, but on ${smaller} ${load} ${list(triggers)}.`,
     );
   }
   return {

@@ -4,6 +4,7 @@
  * and reset it with kubectl.
  */
 import { formatRfc3339, parseRfc3339 } from '../time.js';
+import type { Load } from './utilisation.js';
 
 /** Verdict is what an analysis concluded. */
 export type Verdict = 'ScaleUp' | 'ScaleDown' | 'NoChange';
@@ -25,6 +26,7 @@ export const ANNOTATIONS = {
   lastVerdict: 'intelligent-scaling/last-verdict',
   lastTriggers: 'intelligent-scaling/last-triggers',
   quietSince: 'intelligent-scaling/quiet-since',
+  quietLoad: 'intelligent-scaling/quiet-load',
   instanceClass: 'intelligent-scaling/instance-class',
   baseClass: 'intelligent-scaling/base-class',
   recommendedClass: 'intelligent-scaling/recommended-class',
@@ -51,6 +53,8 @@ export interface ScalingState {
   readonly lastTriggers: readonly Signal[];
   /** Since when every scale-down condition has held, at every analysis. */
   readonly quietSince?: Date;
+  /** The load when the quiet window began, to see its trend. */
+  readonly quietLoad?: Load;
   /** When RDS was first seen running the class the last resize asked for. */
   readonly resizeCompletedAt?: Date;
   /** The class this function set, in a composition, where the composite's spec stays as written. */
@@ -130,6 +134,8 @@ export function readState(annotations: Annotations | undefined): StateReading {
   if (!triggers.ok) return triggers;
   const memo = readMemo(source, times.advisedAt);
   if (!memo.ok) return memo;
+  const quietLoad = readLoad(source);
+  if (!quietLoad.ok) return quietLoad;
   const strings = {
     lastDecision: text(source, ANNOTATIONS.lastDecision),
     instanceClass: text(source, ANNOTATIONS.instanceClass),
@@ -143,12 +149,51 @@ export function readState(annotations: Annotations | undefined): StateReading {
     state: {
       ...stateTimes,
       ...(resizeCompleted !== undefined && { resizeCompletedAt: resizeCompleted }),
+      ...(quietLoad.load !== undefined && { quietLoad: quietLoad.load }),
       ...(memo.memo !== undefined && { advice: memo.memo }),
       ...(verdict !== undefined && { lastVerdict: verdict as Verdict }),
       lastTriggers: triggers.signals,
       ...withoutUndefined(strings),
     },
   };
+}
+
+const LOAD_FIELDS = [
+  ['cpu', 'cpuPercent'],
+  ['free', 'freeableMemoryBytes'],
+  ['connections', 'connections'],
+] as const;
+
+type LoadReading =
+  { readonly ok: true; readonly load?: Load } | { readonly ok: false; readonly problem: string };
+
+/** readLoad reads `cpu=3.1,free=1503238553,connections=20`; any part may be absent. */
+function readLoad(source: Annotations): LoadReading {
+  const value = text(source, ANNOTATIONS.quietLoad);
+  if (value === undefined) return { ok: true };
+  const load: Record<string, number> = {};
+  for (const part of value.split(',')) {
+    const [name, number] = part.split('=');
+    const field = LOAD_FIELDS.find(([key]) => key === name)?.[1];
+    const parsed = Number(number);
+    if (field === undefined || number === undefined || !Number.isFinite(parsed) || parsed < 0) {
+      return problem(
+        ANNOTATIONS.quietLoad,
+        value,
+        'a list of cpu=, free= and connections= numbers',
+      );
+    }
+    load[field] = parsed;
+  }
+  return { ok: true, load };
+}
+
+function writeLoad(load: Load | undefined): string {
+  if (load === undefined) return '';
+  return LOAD_FIELDS.flatMap(([key, field]) => {
+    const value = load[field];
+    return value === undefined ? [] : [`${key}=${Number(value.toFixed(2))}`];
+  }).join(',');
 }
 
 type SignalsReading =
@@ -237,6 +282,7 @@ function allAnnotations(state: ScalingState): Record<string, string> {
     [ANNOTATIONS.lastVerdict]: state.lastVerdict ?? '',
     [ANNOTATIONS.lastTriggers]: state.lastTriggers.join(','),
     [ANNOTATIONS.quietSince]: time(state.quietSince),
+    [ANNOTATIONS.quietLoad]: writeLoad(state.quietLoad),
     [ANNOTATIONS.resizeCompleted]: time(state.resizeCompletedAt),
     [ANNOTATIONS.instanceClass]: state.instanceClass ?? '',
     [ANNOTATIONS.baseClass]: state.baseClass ?? '',

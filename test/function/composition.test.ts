@@ -7,6 +7,7 @@ import { Severity } from '@crossplane-org/function-sdk-typescript';
 import type { RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
 import { describe, expect, test } from 'vitest';
 
+import { ANNOTATIONS } from '../../src/scaling/state.js';
 import {
   compositionRequest,
   rdsInstance,
@@ -18,24 +19,8 @@ import { GiB, minutesAgo, performanceMetrics } from '../fixtures/scaling.js';
 
 const run = runFunctionAt();
 
-const emptyState = {
-  'intelligent-scaling/last-analyzed': '',
-  'intelligent-scaling/last-scaled': '',
-  'intelligent-scaling/last-scaled-decision': '',
-  'intelligent-scaling/last-verdict': '',
-  'intelligent-scaling/last-triggers': '',
-  'intelligent-scaling/quiet-since': '',
-  'intelligent-scaling/instance-class': '',
-  'intelligent-scaling/base-class': '',
-  'intelligent-scaling/recommended-class': '',
-  'intelligent-scaling/decided-by': '',
-  'intelligent-scaling/advice-for': '',
-  'intelligent-scaling/advice': '',
-  'intelligent-scaling/advised-at': '',
-  'intelligent-scaling/advice-count': '',
-  'intelligent-scaling/advice-triggers': '',
-  'intelligent-scaling/resize-completed-at': '',
-};
+// Every annotation the function owns, cleared; the tests below spell out the ones that are set.
+const emptyState = Object.fromEntries(Object.values(ANNOTATIONS).map((key) => [key, '']));
 
 function instanceIn(rsp: RunFunctionResponse): Record<string, unknown> | undefined {
   return rsp.desired?.resources['rds-instance']?.resource;

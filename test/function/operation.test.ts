@@ -6,6 +6,7 @@
 import { Capability, Severity } from '@crossplane-org/function-sdk-typescript';
 import { describe, expect, test } from 'vitest';
 
+import { ANNOTATIONS } from '../../src/scaling/state.js';
 import {
   operationRequest,
   rdsInstance,
@@ -16,6 +17,13 @@ import {
 import { minutesAgo } from '../fixtures/scaling.js';
 
 const run = runFunctionAt();
+
+// Every annotation an Operation writes, cleared: all the function owns but the composition's own.
+const operationState = Object.fromEntries(
+  Object.values(ANNOTATIONS)
+    .filter((key) => key !== ANNOTATIONS.instanceClass && key !== ANNOTATIONS.baseClass)
+    .map((key) => [key, '']),
+);
 
 const instanceKey = (name: string) => `intelligent-scaling/rds-instance/default/${name}`;
 
@@ -49,20 +57,13 @@ describe('operation mode', () => {
           name: 'db',
           namespace: 'default',
           annotations: {
+            ...operationState,
             'intelligent-scaling/last-analyzed': '2025-09-15T12:54:00Z',
             'intelligent-scaling/last-scaled': '2025-09-15T12:54:00Z',
             'intelligent-scaling/last-scaled-decision': reasoning,
             'intelligent-scaling/last-verdict': 'ScaleUp',
             'intelligent-scaling/last-triggers': 'cpu',
-            'intelligent-scaling/quiet-since': '',
-            'intelligent-scaling/recommended-class': '',
             'intelligent-scaling/decided-by': 'rules',
-            'intelligent-scaling/advice-for': '',
-            'intelligent-scaling/advice': '',
-            'intelligent-scaling/advised-at': '',
-            'intelligent-scaling/advice-count': '',
-            'intelligent-scaling/advice-triggers': '',
-            'intelligent-scaling/resize-completed-at': '',
           },
         },
         spec: { parameters: { instanceClass: 'db.t3.small' } },

@@ -355,6 +355,24 @@ const analyses: Row[] = [
     },
   },
   {
+    name: 'quiet, but the load is growing',
+    reason:
+      'a slow leak that would overflow the smaller class within the hour blocks the scale-down',
+    given: {
+      instanceClass: 'db.t3.small',
+      demand: { cpuPercent: 3, freeableMemoryBytes: 1.4 * GiB, connections: 1 },
+      annotations: {
+        'intelligent-scaling/quiet-since': minutesAgo(16),
+        'intelligent-scaling/quiet-load': `cpu=3,free=${1.46 * GiB},connections=1`,
+      },
+    },
+    want: {
+      verdict: 'NoChange',
+      reasoning:
+        'No change on db.t3.small: quiet, but on db.t3.micro the load growing as it has for 16m would give, within 1h, free memory 17.5% < 25%.',
+    },
+  },
+  {
     name: 'quiet at the bottom',
     reason: 'never past the lowest class',
     given: { demand: quiet, annotations: { 'intelligent-scaling/quiet-since': minutesAgo(30) } },
