@@ -22,9 +22,10 @@ export interface MetricFacts {
   readonly name: MetricName;
   readonly value: number;
   readonly unit: string;
-  readonly timestamp: string;
-  /** The figure the thresholds compare: CPU %, free memory %, connections %. */
-  readonly percentOfCapacity?: number;
+  /** The figure the thresholds compare: CPU %, free memory %, connections % of the class. */
+  readonly percent?: number;
+  /** When the datapoint was taken, when that differs from `metricsAt`. */
+  readonly timestamp?: string;
 }
 
 /** Facts is the JSON the model reads between <facts> tags. */
@@ -44,30 +45,33 @@ export interface Facts {
     readonly min: string;
     readonly max: string;
   };
+  /** When most datapoints were taken. */
+  readonly metricsAt: string;
   readonly metrics: readonly MetricFacts[];
+  /** Limits in percent, as the metrics' `percent` reads them. */
   readonly thresholds: {
-    readonly scaleUpWhenAny: {
-      readonly cpuPercentAbove: number;
-      readonly freeMemoryPercentBelow: number;
-      readonly connectionsPercentAbove: number;
+    readonly scaleUpIfAny: {
+      readonly cpuAbove: number;
+      readonly freeMemoryBelow: number;
+      readonly connectionsAbove: number;
     };
-    readonly scaleDownWhenAll: {
-      readonly cpuPercentBelow: number;
-      readonly freeMemoryPercentAbove: number;
-      readonly connectionsPercentBelow: number;
+    readonly scaleDownIfAll: {
+      readonly cpuBelow: number;
+      readonly freeMemoryAbove: number;
+      readonly connectionsBelow: number;
     };
   };
   readonly scaleUpTriggers: readonly string[];
   readonly scaleDown: {
     readonly conditionsHold: boolean;
-    readonly quietSince: string | null;
     readonly quietMinutes: number;
     readonly windowMinutes: number;
+    readonly quietSince?: string;
   };
   readonly cooldown: {
-    readonly lastScaled: string | null;
     readonly minutes: number;
-    readonly endsAt: string | null;
+    readonly lastScaled?: string;
+    readonly endsAt?: string;
   };
   /** The built-in rules' verdict: the only resize the guardrails allow. */
   readonly rules: {
@@ -94,18 +98,33 @@ function percentOf(name: MetricName, request: AdviceRequest): number | undefined
   return undefined;
 }
 
-function metricFacts(request: AdviceRequest): MetricFacts[] {
+/** significant keeps four significant digits: the model needs the figure, not the noise. */
+function significant(value: number): number {
+  return Number.isInteger(value) ? value : Number(value.toPrecision(4));
+}
+
+/** metricsAt is the most common datapoint time, so each metric need not repeat it. */
+function metricsAt(request: AdviceRequest): string {
+  const times = Object.values(request.metrics.samples).map((s) => formatRfc3339(s.timestamp));
+  const counts = new Map<string, number>();
+  for (const time of times) counts.set(time, (counts.get(time) ?? 0) + 1);
+  const [first] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return first?.[0] ?? formatRfc3339(request.now);
+}
+
+function metricFacts(request: AdviceRequest, at: string): MetricFacts[] {
   return (Object.keys(METRIC_UNITS) as MetricName[]).flatMap((name) => {
     const sample = request.metrics.samples[name];
     if (sample === undefined) return [];
     const percent = percentOf(name, request);
+    const timestamp = formatRfc3339(sample.timestamp);
     return [
       {
         name,
-        value: sample.value,
+        value: significant(sample.value),
         unit: sample.unit,
-        timestamp: formatRfc3339(sample.timestamp),
-        ...(percent !== undefined && { percentOfCapacity: round(percent) }),
+        ...(percent !== undefined && { percent: round(percent) }),
+        ...(timestamp !== at && { timestamp }),
       },
     ];
   });
@@ -115,6 +134,7 @@ function metricFacts(request: AdviceRequest): MetricFacts[] {
 export function factsFor(request: AdviceRequest): Facts {
   const { policy, subject, lastScaled } = request;
   const minutes = (seconds: number) => round(seconds / 60);
+  const at = metricsAt(request);
   return {
     now: formatRfc3339(request.now),
     database: {
@@ -135,33 +155,33 @@ export function factsFor(request: AdviceRequest): Facts {
       min: policy.minInstanceClass,
       max: policy.maxInstanceClass,
     },
-    metrics: metricFacts(request),
+    metricsAt: at,
+    metrics: metricFacts(request, at),
     thresholds: {
-      scaleUpWhenAny: {
-        cpuPercentAbove: policy.scaleUp.cpuPercent,
-        freeMemoryPercentBelow: policy.scaleUp.freeMemoryPercent,
-        connectionsPercentAbove: policy.scaleUp.connectionsPercent,
+      scaleUpIfAny: {
+        cpuAbove: policy.scaleUp.cpuPercent,
+        freeMemoryBelow: policy.scaleUp.freeMemoryPercent,
+        connectionsAbove: policy.scaleUp.connectionsPercent,
       },
-      scaleDownWhenAll: {
-        cpuPercentBelow: policy.scaleDown.cpuPercent,
-        freeMemoryPercentAbove: policy.scaleDown.freeMemoryPercent,
-        connectionsPercentBelow: policy.scaleDown.connectionsPercent,
+      scaleDownIfAll: {
+        cpuBelow: policy.scaleDown.cpuPercent,
+        freeMemoryAbove: policy.scaleDown.freeMemoryPercent,
+        connectionsBelow: policy.scaleDown.connectionsPercent,
       },
     },
     scaleUpTriggers: request.scaleUpFindings.filter((f) => f.holds).map((f) => f.signal),
     scaleDown: {
       conditionsHold: request.quietSince !== undefined,
-      quietSince: request.quietSince === undefined ? null : formatRfc3339(request.quietSince),
       quietMinutes: minutes(request.quietSeconds),
       windowMinutes: minutes(policy.scaleDownWindowSeconds),
+      ...(request.quietSince !== undefined && { quietSince: formatRfc3339(request.quietSince) }),
     },
     cooldown: {
-      lastScaled: lastScaled === undefined ? null : formatRfc3339(lastScaled),
       minutes: minutes(policy.cooldownSeconds),
-      endsAt:
-        lastScaled === undefined
-          ? null
-          : formatRfc3339(addSeconds(lastScaled, policy.cooldownSeconds)),
+      ...(lastScaled !== undefined && {
+        lastScaled: formatRfc3339(lastScaled),
+        endsAt: formatRfc3339(addSeconds(lastScaled, policy.cooldownSeconds)),
+      }),
     },
     rules: {
       decision: request.rules.decision,

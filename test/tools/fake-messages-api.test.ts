@@ -53,30 +53,15 @@ function factsFor(current: string, rules: Facts['rules']): Facts {
       min: 'db.t3.micro',
       max: 'db.t3.large',
     },
-    metrics: [
-      {
-        name: 'CPUUtilization',
-        value: 91.5,
-        unit: 'Percent',
-        timestamp: '2025-09-15T12:52:00Z',
-        percentOfCapacity: 91.5,
-      },
-    ],
+    metricsAt: '2025-09-15T12:52:00Z',
+    metrics: [{ name: 'CPUUtilization', value: 91.5, unit: 'Percent', percent: 91.5 }],
     thresholds: {
-      scaleUpWhenAny: {
-        cpuPercentAbove: 80,
-        freeMemoryPercentBelow: 20,
-        connectionsPercentAbove: 80,
-      },
-      scaleDownWhenAll: {
-        cpuPercentBelow: 30,
-        freeMemoryPercentAbove: 50,
-        connectionsPercentBelow: 30,
-      },
+      scaleUpIfAny: { cpuAbove: 80, freeMemoryBelow: 20, connectionsAbove: 80 },
+      scaleDownIfAll: { cpuBelow: 30, freeMemoryAbove: 50, connectionsBelow: 30 },
     },
     scaleUpTriggers: ['cpu'],
-    scaleDown: { conditionsHold: false, quietSince: null, quietMinutes: 0, windowMinutes: 60 },
-    cooldown: { lastScaled: null, minutes: 15, endsAt: null },
+    scaleDown: { conditionsHold: false, quietMinutes: 0, windowMinutes: 60 },
+    cooldown: { minutes: 15 },
     rules,
   };
 }

@@ -418,38 +418,39 @@ const factsSchema: z.ZodType<Facts> = z.object({
     min: z.string(),
     max: z.string(),
   }),
+  metricsAt: z.string(),
   metrics: z.array(
     z.object({
       name: metricName,
       value: z.number(),
       unit: z.string(),
-      timestamp: z.string(),
-      percentOfCapacity: z.number().exactOptional(),
+      percent: z.number().exactOptional(),
+      timestamp: z.string().exactOptional(),
     }),
   ),
   thresholds: z.object({
-    scaleUpWhenAny: z.object({
-      cpuPercentAbove: z.number(),
-      freeMemoryPercentBelow: z.number(),
-      connectionsPercentAbove: z.number(),
+    scaleUpIfAny: z.object({
+      cpuAbove: z.number(),
+      freeMemoryBelow: z.number(),
+      connectionsAbove: z.number(),
     }),
-    scaleDownWhenAll: z.object({
-      cpuPercentBelow: z.number(),
-      freeMemoryPercentAbove: z.number(),
-      connectionsPercentBelow: z.number(),
+    scaleDownIfAll: z.object({
+      cpuBelow: z.number(),
+      freeMemoryAbove: z.number(),
+      connectionsBelow: z.number(),
     }),
   }),
   scaleUpTriggers: z.array(z.string()),
   scaleDown: z.object({
     conditionsHold: z.boolean(),
-    quietSince: z.string().nullable(),
     quietMinutes: z.number(),
     windowMinutes: z.number(),
+    quietSince: z.string().exactOptional(),
   }),
   cooldown: z.object({
-    lastScaled: z.string().nullable(),
     minutes: z.number(),
-    endsAt: z.string().nullable(),
+    lastScaled: z.string().exactOptional(),
+    endsAt: z.string().exactOptional(),
   }),
   rules: z.object({ decision: z.string(), instanceClass: z.string(), reasoning: z.string() }),
 });
