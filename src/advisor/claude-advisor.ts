@@ -109,7 +109,7 @@ async function ask(
     const answer = failureOf(err, signal, options.timeoutSeconds);
     telemetry.modelRequest(model, answer.ok ? 'ok' : answer.cause, durationMs);
     log.debug(
-      { model, durationMs, cause: answer.ok ? undefined : answer.cause },
+      { err, model, durationMs, cause: answer.ok ? undefined : answer.cause },
       'model call failed',
     );
     return answer;

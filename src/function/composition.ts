@@ -159,7 +159,9 @@ export async function runComposition(ctx: StepContext): Promise<RunFunctionRespo
   const rsp = newResponse(req, input.policy.analysisIntervalSeconds);
   const xrReading = readSqlInstance(req.observed?.composite?.resource);
   if (!xrReading.ok) {
-    addFatal(rsp, `cannot read the composite resource: ${xrReading.problem}`, 'InvalidComposite');
+    const message = `cannot read the composite resource: ${xrReading.problem}`;
+    ctx.log.debug({ reason: 'InvalidComposite' }, message);
+    addFatal(rsp, message, 'InvalidComposite');
     return rsp;
   }
   const xr = xrReading.value;
@@ -175,17 +177,16 @@ export async function runComposition(ctx: StepContext): Promise<RunFunctionRespo
   const observedRaw = req.observed?.resources[found.key]?.resource;
   const observedReading = observedRaw === undefined ? undefined : readRdsInstance(observedRaw);
   if (observedReading?.ok === false) {
-    addFatal(
-      rsp,
-      `cannot read the observed RDS Instance "${found.key}": ${observedReading.problem}`,
-      'InvalidInstance',
-    );
+    const message = `cannot read the observed RDS Instance "${found.key}": ${observedReading.problem}`;
+    log.debug({ reason: 'InvalidInstance' }, message);
+    addFatal(rsp, message, 'InvalidInstance');
     return rsp;
   }
   const observed = observedReading?.value;
   const base = field(desiredInstance, 'spec', 'forProvider', 'instanceClass') ?? xr.instanceClass;
   if (typeof base !== 'string') {
     const message = `no instance class: neither the RDS Instance "${found.key}" nor spec.parameters.instanceClass sets one`;
+    log.debug({ reason: 'UnknownClass' }, message);
     setStatus(ctx, rsp, xr, { skipped: { reason: 'UnknownClass', message } });
     return rsp;
   }

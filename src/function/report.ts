@@ -67,8 +67,11 @@ export function reportDecision(
   }
 }
 
-/** logDecision logs a resize or a fallback at info, everything else at debug. */
-export function logDecision(log: Logger, decision: Decision): void {
+/**
+ * logDecision logs at info what an operator must see — a class change, a new recommendation in
+ * recommend-only mode, a fallback, a refused answer — and everything else at debug.
+ */
+export function logDecision(log: Logger, decision: Decision, newRecommendation: boolean): void {
   const fields = {
     analyzed: decision.analyzed,
     verdict: decision.verdict,
@@ -81,7 +84,7 @@ export function logDecision(log: Logger, decision: Decision): void {
   };
   const notable =
     decision.toClass !== decision.fromClass ||
-    decision.recommendedClass !== undefined ||
+    newRecommendation ||
     decision.fallback !== undefined ||
     decision.refused !== undefined;
   if (notable) {

@@ -73,7 +73,9 @@ export async function analyse(ctx: StepContext, target: Target, log: Logger): Pr
     advisor: ctx.advisor,
     signal: AbortSignal.timeout(ctx.input.advisor.timeoutSeconds * 1000),
   });
-  logDecision(log, decision);
+  const previous = target.state.ok ? target.state.state.recommendedClass : undefined;
+  const recommended = decision.recommendedClass;
+  logDecision(log, decision, recommended !== undefined && recommended !== previous);
   ctx.telemetry.decision(decision);
   return decision;
 }
