@@ -1,7 +1,6 @@
 /**
- * Behaviour of src/ that the replay found to differ from what the README promises. Each test
- * states the promise and is marked `test.fails` until src/ keeps it; tools/replay/README.md
- * ("What the replay found") has the figures.
+ * Behaviour of src/ that the replay found to differ from what the README promises, now kept:
+ * each test states the promise; tools/replay/README.md ("What the replay found") has the figures.
  */
 import { describe, expect, test } from 'vitest';
 
@@ -42,10 +41,9 @@ describe('src/scaling/decide.ts', () => {
   // intervals, unless a scale-up trigger it did not see appears". Here the model vetoes a
   // scale-up on CPU; the next analysis sees CPU just under the threshold; two minutes later CPU is
   // over it again: the same trigger the model saw, 7 minutes after its answer, inside the
-  // 10-minute hold. standingAdvice compares the triggers with `lastTriggers`, which every analysis
-  // overwrites (empty here), not with the triggers the model answered about, so the flicker counts
-  // as new and the model is asked again. Replayed, cpu-noise with a vetoing model makes 135 calls
-  // a day instead of the README's "about 27".
+  // 10-minute hold. The hold must compare with the triggers the model answered about, not with
+  // the last analysis's, or the flicker counts as new (cpu-noise with a vetoing model once made
+  // 135 calls a day this way).
   test('a vetoing model is not asked again when a trigger it saw flickers back', async () => {
     const advisor = vetoing();
     const policy = policyWith();
@@ -82,14 +80,11 @@ describe('src/scaling/decide.ts', () => {
     expect(advisor.asked).toBe(1);
   });
 
-  // README ("How it decides", gate 3): the function waits while "the metrics predate the last
-  // resize", so it never decides on metrics of the old class. It compares datapoints with
-  // last-scaled, when the resize was asked for; an RDS modification takes minutes, and the
-  // datapoints taken between the request and its completion are still the old class's. When the
-  // modification takes as long as the cooldown (here 20 minutes), the first run after RDS
-  // reports the new class reads the small's last minute as the medium's (2.5% free) and scales
-  // again. Replayed with --apply-delay 20m, daily-cycle climbs to db.t3.large and memory-leak
-  // resizes 10 times instead of 6.
+  // README ("How it decides", gate 3): the function never decides on metrics of the old class.
+  // An RDS modification takes minutes, and the datapoints taken between the request and its
+  // completion are still the old class's; when the modification takes as long as the cooldown
+  // (here 20 minutes), reading the small's last minute as the medium's (2.5% free) would scale
+  // again. Comparing datapoints with last-scaled alone once did exactly that.
   test('a resize is not followed by another decided on the old class metrics', async () => {
     const trace = { ...traceFrom(MEMORY_STEP), durationSeconds: 45 * 60 };
     const result = await runPolicy(trace, 'rules', {
