@@ -545,8 +545,10 @@ describe('examples', () => {
     'operation/watchoperation.yaml': ['WatchOperation'],
   };
 
-  test('lists every YAML file under examples/', () => {
-    expect(exampleYamlFiles()).toEqual(Object.keys(expectedKinds).sort());
+  test('lists every manifest under examples/', () => {
+    // examples/traces/ holds replay traces, not manifests; test/tools/replay reads those.
+    const manifests = exampleYamlFiles().filter((file) => !file.startsWith('traces/'));
+    expect(manifests).toEqual(Object.keys(expectedKinds).sort());
   });
 
   test.each(Object.entries(expectedKinds))('%s parses and holds %j', (file, kinds) => {
