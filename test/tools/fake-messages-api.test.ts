@@ -809,6 +809,27 @@ describe('delays, hangs and concurrency', () => {
     await expect.poll(() => fake.inFlight).toBe(0);
   });
 
+  test('a caller that gives up stops counting before the call it sends next arrives', async () => {
+    fake.setPolicy({ name: 'follow', delayMs: 2_000 });
+    const client = clientFor(fake, { maxRetries: 0 });
+    for (let round = 0; round < 5; round++) {
+      await expect.poll(() => fake.inFlight).toBe(0);
+      const controller = new AbortController();
+      const call = caught(client.messages.create(ask(), { signal: controller.signal }));
+      await expect.poll(() => fake.calls).toBe(2 * round + 1);
+
+      controller.abort();
+      await call;
+      const next = new AbortController();
+      const nextCall = caught(client.messages.create(ask(), { signal: next.signal }));
+      await expect.poll(() => fake.calls).toBe(2 * round + 2);
+      next.abort();
+      await nextCall;
+    }
+
+    expect(fake.maxInFlight).toBe(1);
+  });
+
   test('close drops a hanging request', async () => {
     fake.setPolicy('hang');
     const call = caught(clientFor(fake).messages.create(ask()));

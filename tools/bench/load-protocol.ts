@@ -8,8 +8,11 @@ import { z } from 'zod';
 export const loadOptions = z.object({
   /** Where the server listens, e.g. "127.0.0.1:40123". */
   address: z.string(),
-  /** A file holding one encoded RunFunctionRequest, sent as is on every call. */
-  requestFile: z.string(),
+  /**
+   * Files each holding one encoded RunFunctionRequest, sent as is: call i sends file i modulo
+   * their number, so a run can speak for many databases at once.
+   */
+  requestFiles: z.array(z.string()).min(1),
   /** How many calls are in flight at once. */
   concurrency: z.number().int().min(1),
   /** How many calls are measured. */

@@ -1,10 +1,11 @@
 /**
  * The load generator: a process of its own, so its work never competes with the server's event
- * loop. It sends one encoded request over and over on one channel (as Crossplane keeps one
+ * loop. It sends an encoded request over and over on one channel (as Crossplane keeps one
  * connection per function), with a fixed number of calls in flight, and prints a LoadResult.
+ * Given several requests, it sends them in turn.
  * Responses are not decoded: the bench checks one answer itself before measuring.
  *
- *   node build/tools/bench/load.js '{"address":"127.0.0.1:40123","requestFile":"/tmp/req.bin",
+ *   node build/tools/bench/load.js '{"address":"127.0.0.1:40123","requestFiles":["/tmp/req.bin"],
  *     "concurrency":16,"requests":20000,"warmupRequests":2000}'
  */
 import { readFileSync } from 'node:fs';
@@ -24,13 +25,15 @@ if (!parsed.success) {
   process.exit(2);
 }
 const options = parsed.data;
-const request = readFileSync(options.requestFile);
+const requests = options.requestFiles.map((file) => readFileSync(file));
 const client = new grpc.Client(options.address, grpc.credentials.createInsecure(), {
   'grpc.max_receive_message_length': -1,
   'grpc.max_send_message_length': -1,
 });
 
-function call(): Promise<void> {
+/** call sends the i-th call's request. */
+function call(i: number): Promise<void> {
+  const request = requests[i % requests.length] ?? Buffer.alloc(0);
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + options.deadlineMs;
     client.makeUnaryRequest(METHOD, asIs, asIs, request, { deadline }, (err) => {
@@ -57,7 +60,7 @@ async function drive(count: number): Promise<Run> {
     for (let i = next++; i < count; i = next++) {
       const started = performance.now();
       try {
-        await call();
+        await call(i);
       } catch (err) {
         errors++;
         firstError ??= String(err);

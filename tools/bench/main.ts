@@ -2,9 +2,10 @@
  * The load benchmark: our built server and the echo baseline, each its own process, driven by a
  * separate load-generator process at each concurrency level, repeated and reduced to medians;
  * then a memory check on a fresh server of ours. Prints a table and writes the same numbers to
- * bench/results/latest.json. See tools/bench/README.md.
+ * bench/results/latest.json. Then the model path (model-path.ts), written to
+ * bench/results/model.json. See tools/bench/README.md.
  *
- *   npm run bench -- [--scenario rules] [--repetitions 3] [--quick] [--cpu-prof]
+ *   npm run bench -- [--scenario rules|model] [--repetitions 3] [--quick] [--cpu-prof]
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { format, resolveConfig } from 'prettier';
 
 import { callOnce } from './client.js';
+import { formatModelPath, runModelPath } from './model-path.js';
 import { grew, formatReport, levelReport, targets } from './report.js';
 import type { BenchReport, LevelReport, MemoryReport, RunRecord } from './report.js';
 import { repoRoot } from './request.js';
@@ -33,8 +35,13 @@ const MEMORY = { concurrency: 16, warmupRequests: 5_000, requests: 50_000, pause
 // --quick divides every request count by this, for a smoke run of the bench itself.
 const QUICK_DIVISOR = 10;
 
+/** MODEL_PATH names the model-path scenario, which has no baseline and runs on its own. */
+const MODEL_PATH = 'model';
+
 interface Options {
-  readonly scenario: Scenario;
+  /** The comparison to run, if any; undefined runs only the model path. */
+  readonly scenario: Scenario | undefined;
+  readonly modelPath: boolean;
   readonly repetitions: number;
   readonly quick: boolean;
   readonly cpuProf: boolean;
@@ -53,22 +60,30 @@ interface Paths {
 function readOptions(): Options {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: SCENARIOS[0]?.name ?? '' },
+      scenario: { type: 'string' },
       repetitions: { type: 'string', default: '3' },
       quick: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
     },
   });
-  const scenario = SCENARIOS.find((s) => s.name === values.scenario);
-  if (scenario === undefined) {
-    const known = SCENARIOS.map((s) => `"${s.name}"`).join(', ');
-    throw new Error(`cannot run scenario "${values.scenario}": the scenarios are ${known}`);
+  // No --scenario runs the first comparison, then the model path.
+  const wanted = values.scenario;
+  const scenario = SCENARIOS.find((s) => s.name === (wanted ?? SCENARIOS[0]?.name));
+  if (wanted !== undefined && wanted !== MODEL_PATH && scenario === undefined) {
+    const known = [...SCENARIOS.map((s) => s.name), MODEL_PATH].map((n) => `"${n}"`).join(', ');
+    throw new Error(`cannot run scenario "${wanted}": the scenarios are ${known}`);
   }
   const repetitions = Number(values.repetitions);
   if (!Number.isInteger(repetitions) || repetitions < 1) {
     throw new Error(`cannot repeat "${values.repetitions}" times: want a whole number from 1`);
   }
-  return { scenario, repetitions, quick: values.quick, cpuProf: values['cpu-prof'] };
+  return {
+    scenario: wanted === MODEL_PATH ? undefined : scenario,
+    modelPath: wanted === undefined || wanted === MODEL_PATH,
+    repetitions,
+    quick: values.quick,
+    cpuProf: values['cpu-prof'],
+  };
 }
 
 function paths(): Paths {
@@ -90,7 +105,7 @@ function paths(): Paths {
 
 /** Bench is one run of the bench: where things are, what to send, where requests go. */
 interface Bench {
-  readonly options: Options;
+  readonly options: Options & { readonly scenario: Scenario };
   readonly paths: Paths;
   readonly prepared: PreparedScenario;
   readonly tmp: string;
@@ -140,7 +155,7 @@ async function measure(bench: Bench, server: BenchServer, level: Level): Promise
   const cpuBeforeMs = server.cpuMs();
   const result = await runLoad(bench.paths.load, {
     address: server.address,
-    requestFile: await requestFile(bench),
+    requestFiles: [await requestFile(bench)],
     concurrency: level.concurrency,
     requests: level.requests,
     warmupRequests,
@@ -226,46 +241,71 @@ function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }
 
-async function writeResults(bench: Bench, report: BenchReport): Promise<string> {
-  await mkdir(bench.paths.results, { recursive: true });
-  const file = join(bench.paths.results, 'latest.json');
+async function writeResults(p: Paths, name: string, report: object): Promise<string> {
+  await mkdir(p.results, { recursive: true });
+  const file = join(p.results, name);
   // Formatted as the repository's Prettier config says, so `prettier --check .` stays clean.
   const config = (await resolveConfig(file)) ?? {};
   await writeFile(file, await format(JSON.stringify(report), { ...config, parser: 'json' }));
   return file;
 }
 
-async function main(): Promise<void> {
-  const options = readOptions();
-  const p = paths();
-  if (options.cpuProf) await mkdir(p.profiles, { recursive: true });
+/** runComparison measures one scenario against the baseline, then our memory. */
+async function runComparison(options: Options, scenario: Scenario, p: Paths): Promise<void> {
   const tmp = await mkdtemp(join(tmpdir(), 'bench-'));
-  const prepared = await options.scenario.prepare(p.root);
+  const prepared = await scenario.prepare(p.root);
   try {
-    const bench: Bench = { options, paths: p, prepared, tmp };
+    const bench: Bench = { options: { ...options, scenario }, paths: p, prepared, tmp };
     const levels = await compare(bench);
     const memory = await checkMemory(bench);
     const report: BenchReport = {
-      scenario: options.scenario.name,
-      summary: options.scenario.summary,
+      scenario: scenario.name,
+      summary: scenario.summary,
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        platform: `${process.platform}/${process.arch}`,
-      },
+      machine: machine(),
       repetitions: options.repetitions,
       levels,
       memory,
       targets: targets(levels, memory),
     };
     process.stdout.write(formatReport(report));
-    progress(`wrote ${await writeResults(bench, report)}`);
+    progress(`wrote ${await writeResults(p, 'latest.json', report)}`);
     if (options.cpuProf) progress(`CPU profiles of our server are in ${p.profiles}`);
   } finally {
     await prepared.cleanup();
     await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** runModelPathScenario measures the model path against a fake Messages API. */
+async function runModelPathScenario(options: Options, p: Paths): Promise<void> {
+  const tmp = await mkdtemp(join(tmpdir(), 'bench-model-'));
+  try {
+    const report = await runModelPath({ ...p, tmp }, options, progress);
+    process.stdout.write(formatModelPath(report));
+    progress(`wrote ${await writeResults(p, 'model.json', { ...report, machine: machine() })}`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function machine(): BenchReport['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const p = paths();
+  if (options.cpuProf) await mkdir(p.profiles, { recursive: true });
+  if (options.scenario !== undefined) await runComparison(options, options.scenario, p);
+  if (options.modelPath) {
+    if (options.scenario !== undefined) process.stdout.write('\n');
+    await runModelPathScenario(options, p);
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * A server under test as its own process: started with node, found by the address its "started
- * serving" line logs, watched through /proc/<pid>/status, stopped with SIGTERM.
+ * serving" line logs (and its metrics by the "metrics serving" line, when it serves them), watched through /proc/<pid>/status, stopped with SIGTERM.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import { STARTED_MESSAGE } from '../../src/server/grpc-server.js';
+import { METRICS_MESSAGE } from '../../src/telemetry/metrics-server.js';
 
 /** ServerCommand says how to start a server: node's own flags, the script and its flags. */
 export interface ServerCommand {
@@ -17,6 +18,8 @@ export interface ServerCommand {
   readonly args: readonly string[];
   /** Variables added to the environment, which otherwise holds only PATH. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Whether the server is ready only once it also logs that it serves /metrics. */
+  readonly servesMetrics?: boolean;
 }
 
 /** BenchServer is a running server. */
@@ -24,6 +27,8 @@ export interface BenchServer {
   readonly pid: number;
   /** Where clients connect, e.g. "127.0.0.1:40123". */
   readonly address: string;
+  /** Where /metrics is served, when the server logged that it serves it. */
+  readonly metricsAddress?: string;
   /** rssKiB reads the resident set size now. */
   rssKiB(): number;
   /** cpuMs reads the CPU time the process has used so far, user and system, in ms. */
@@ -73,9 +78,10 @@ export function startBenchServer(command: ServerCommand): Promise<BenchServer> {
     });
   });
   const pid = child.pid ?? -1;
-  const server = (address: string): BenchServer => ({
+  const server = (address: string, metricsAddress?: string): BenchServer => ({
     pid,
     address,
+    ...(metricsAddress !== undefined && { metricsAddress }),
     rssKiB: () => readRssKiB(pid),
     cpuMs: () => readCpuMs(pid),
     watchRss: (intervalMs = 20) => {
@@ -103,26 +109,30 @@ export function startBenchServer(command: ServerCommand): Promise<BenchServer> {
       reject(new Error(`${command.script} exited before serving:\n${stderr.join('\n')}`));
     });
     const lines = createInterface({ input: child.stdout });
+    let address: string | undefined;
+    let metricsAddress: string | undefined;
     lines.on('line', (line) => {
-      const address = startedAddress(line);
+      address ??= loggedAddress(line, STARTED_MESSAGE);
+      metricsAddress ??= loggedAddress(line, METRICS_MESSAGE);
       if (address === undefined) return;
+      if (command.servesMetrics === true && metricsAddress === undefined) return;
       clearTimeout(timer);
       // From here on the logs are drained unread, as cheaply as can be, so a server that logs
       // at info never blocks on a full pipe and the bench takes little CPU from it.
       lines.close();
       child.stdout.resume();
-      resolve(server(address));
+      resolve(server(address, metricsAddress));
     });
   });
 }
 
-/** startedAddress reads the address from a "started serving" log line. */
-function startedAddress(line: string): string | undefined {
+/** loggedAddress reads the address from a log line whose message is msg. */
+function loggedAddress(line: string, message: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(line);
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const { msg, address } = parsed as { msg?: unknown; address?: unknown };
-    return msg === STARTED_MESSAGE && typeof address === 'string' ? address : undefined;
+    return msg === message && typeof address === 'string' ? address : undefined;
   } catch {
     return undefined;
   }

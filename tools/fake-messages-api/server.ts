@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { z } from 'zod';
@@ -50,9 +50,9 @@ export interface FakeMessagesApi {
   readonly requests: readonly RecordedRequest[];
   /** How many requests arrived, answered or not. */
   readonly calls: number;
-  /** How many requests are waiting for their answer now. */
+  /** How many requests are waiting for their answer now, their clients still connected. */
   readonly inFlight: number;
-  /** The most requests that waited for their answer at the same time. */
+  /** The most requests that waited for their answer at the same time, counted as inFlight is. */
   readonly maxInFlight: number;
   /** setPolicy changes how the fake answers from the next request on, and restarts failTimes. */
   setPolicy(policy: Policy | PolicyName): void;
@@ -145,8 +145,9 @@ function asPolicy(policy: Policy | PolicyName): Policy {
 class State {
   readonly requests: RecordedRequest[] = [];
   calls = 0;
-  inFlight = 0;
   maxInFlight = 0;
+  /** Responses not yet closed, each with the connection its request came on. */
+  private readonly open = new Map<ServerResponse, Socket | null>();
   private policy: Policy;
   /** How many more requests the policy answers before the fake follows the rules. */
   private owed: number;
@@ -161,6 +162,19 @@ class State {
   setPolicy(policy: Policy): void {
     this.policy = policy;
     this.owed = policy.failTimes ?? Infinity;
+  }
+
+  /**
+   * inFlight counts the requests still waiting whose client is still there. A client that gave
+   * up has closed its connection, and so stops counting at once, though the response's own
+   * close event may come only after a request that client sent next has been read.
+   */
+  get inFlight(): number {
+    let count = 0;
+    for (const socket of this.open.values()) {
+      if (socket !== null && !socket.destroyed && !socket.readableEnded) count++;
+    }
+    return count;
   }
 
   abortAll(): void {
@@ -196,13 +210,13 @@ class State {
   /** arrive counts a request in flight until its response closes, and numbers it. */
   private arrive(res: ServerResponse): { ids: Ids; gone: AbortSignal } {
     this.calls++;
-    this.inFlight++;
+    this.open.set(res, res.socket);
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     // Aborted when the client leaves or the fake closes, so a delayed answer is never written.
     const gone = new AbortController();
     this.pending.add(gone);
     res.once('close', () => {
-      this.inFlight--;
+      this.open.delete(res);
       this.pending.delete(gone);
       gone.abort();
     });
