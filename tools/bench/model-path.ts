@@ -104,6 +104,8 @@ export interface PhaseReport {
   readonly decidedBy: Readonly<Record<string, number>>;
   /** Fallbacks to the rules by cause, from the server's fallbacks counter. */
   readonly fallbacks: Readonly<Record<string, number>>;
+  /** Model requests by outcome as the server counted them ('busy': no slot before the deadline). */
+  readonly modelRequests: Readonly<Record<string, number>>;
   /** Health checks of the idle server before the load, and those answered at peak model load. */
   readonly health: { readonly idle: HealthSummary; readonly atPeak: HealthSummary };
 }
@@ -179,6 +181,7 @@ function counts(samples: readonly Sample[]) {
   return {
     decidedBy: countBy(samples, `${METRIC_PREFIX}decisions_total`, 'advisor'),
     fallbacks: countBy(samples, `${METRIC_PREFIX}advisor_fallbacks_total`, 'cause'),
+    modelRequests: countBy(samples, `${METRIC_PREFIX}model_requests_total`, 'outcome'),
   };
 }
 
@@ -294,6 +297,7 @@ async function runPhase(
       maxModelCallsInFlight: fake.maxInFlight,
       decidedBy: difference(after.decidedBy, before.decidedBy),
       fallbacks: difference(after.fallbacks, before.fallbacks),
+      modelRequests: difference(after.modelRequests, before.modelRequests),
       health: { idle: summariseChecks(idle), atPeak: summariseChecks(atPeak) },
     };
   } finally {
@@ -372,7 +376,8 @@ export function formatModelPath(report: ModelPathReport): string {
       `  RPCs: ${rpcs.requests} answered, ${rpcs.errors} failed; p50 ${ms(rpcs.p50Ms / 1000)} s,` +
         ` p99 ${ms(rpcs.p99Ms / 1000)} s, slowest ${ms(rpcs.maxMs / 1000)} s` +
         ` (model deadline ${ANALYSIS_DEADLINE_MS / 1000} s, Crossplane's ${RPC_DEADLINE_MS / 1000} s)`,
-      `  model: ${r.modelCalls} calls, at most ${r.maxModelCallsInFlight} in flight at once`,
+      `  model: ${r.modelCalls} calls, at most ${r.maxModelCallsInFlight} in flight at once;` +
+        ` requests by outcome: ${tally(r.modelRequests)}`,
       `  decided by: ${tally(r.decidedBy)}; fell back to the rules: ${tally(r.fallbacks)}`,
       `  health: idle p50 ${ms(idle.p50Ms)} ms, p99 ${ms(idle.p99Ms)} ms (${idle.checks} checks);` +
         ` with ${peakOf(phase)} model calls in flight p50 ${ms(atPeak.p50Ms)} ms,` +

@@ -108,6 +108,7 @@ describe('modelPathTargets', () => {
     maxModelCallsInFlight: capped.maxConcurrentModelCalls,
     decidedBy: { claude: 37, rules: 27 },
     fallbacks: { timeout: 27 },
+    modelRequests: { ok: 37, busy: 22, timeout: 5 },
     health: {
       idle: { checks: 200, notServing: 0, p50Ms: 2, p99Ms: 10, maxMs: 12 },
       atPeak: { checks: 900, notServing: 0, p50Ms: 3, p99Ms: 20, maxMs: 90 },
