@@ -127,7 +127,7 @@ describe('the model decides inside the guardrails', () => {
       database: { kind: 'XSQLInstance', namespace: 'default', name: 'db', engine: 'mariadb' },
       rules: { decision: 'ScaleUp', instanceClass: 'db.t3.small' },
     });
-    expect(request?.facts?.metrics.map((m) => m.name)).toEqual([
+    expect(Object.keys(request?.facts?.metrics ?? {})).toEqual([
       'CPUUtilization',
       'FreeableMemory',
       'DatabaseConnections',

@@ -18,6 +18,7 @@ import type { ClientOptions } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 
+import { formatFacts } from '../../src/advisor/facts.js';
 import type { Facts } from '../../src/advisor/facts.js';
 import type { Policy } from '../../tools/fake-messages-api/policy.js';
 import { startFakeMessagesApi } from '../../tools/fake-messages-api/server.js';
@@ -34,33 +35,27 @@ const MEMORY_GIB: Readonly<Record<string, number>> = {
   'db.t3.large': 8,
 };
 
-function classFacts(name: string | undefined): Facts['instanceClass']['current'] | null {
-  if (name === undefined) return null;
+function classFacts(name: string): Facts['class'] {
   return { name, vcpus: 2, memoryGiB: MEMORY_GIB[name] ?? 0 };
 }
 
 /** factsFor builds the facts of a db.t3 database whose rules said `rules`. */
 function factsFor(current: string, rules: Facts['rules']): Facts {
   const position = LADDER.indexOf(current);
+  const smaller = position > 0 ? LADDER[position - 1] : undefined;
+  const larger = position >= 0 ? LADDER[position + 1] : undefined;
   return {
     now: '2025-09-15T12:54:00Z',
     database: { kind: 'XSQLInstance', namespace: 'default', name: 'orders', engine: 'postgres' },
-    instanceClass: {
-      current: classFacts(current) ?? { name: current, vcpus: 0, memoryGiB: 0 },
-      smaller: position > 0 ? classFacts(LADDER[position - 1]) : null,
-      larger: position >= 0 ? classFacts(LADDER[position + 1]) : null,
-      ladder: LADDER,
-      min: 'db.t3.micro',
-      max: 'db.t3.large',
-    },
+    class: classFacts(current),
+    ...(smaller !== undefined && { smaller: classFacts(smaller) }),
+    ...(larger !== undefined && { larger: classFacts(larger) }),
     metricsAt: '2025-09-15T12:52:00Z',
-    metrics: [{ name: 'CPUUtilization', value: 91.5, unit: 'Percent', percent: 91.5 }],
-    thresholds: {
-      scaleUpIfAny: { cpuAbove: 80, freeMemoryBelow: 20, connectionsAbove: 80 },
-      scaleDownIfAll: { cpuBelow: 30, freeMemoryAbove: 50, connectionsBelow: 30 },
-    },
-    scaleUpTriggers: ['cpu'],
-    scaleDown: { conditionsHold: false, quietMinutes: 0, windowMinutes: 60 },
+    metrics: { CPUUtilization: '91.5 Percent' },
+    percentOfClass: { cpu: 91.5 },
+    scaleUpIfAny: { cpuAbove: 80, freeMemoryBelow: 20, connectionsAbove: 80 },
+    scaleDownIfAll: { cpuBelow: 30, freeMemoryAbove: 50, connectionsBelow: 30 },
+    scaleDown: { conditionsHold: false, windowMinutes: 60 },
     cooldown: { minutes: 15 },
     rules,
   };
@@ -90,15 +85,18 @@ const DECIDE_TOOL: Anthropic.Tool = {
   },
 };
 
-/** userText asks for a decision with facts in a facts block, or with no block for null. */
-function userText(facts: unknown): string {
+/**
+ * userText asks for a decision with facts in a facts block, written as the function writes them
+ * (a string as it stands), or with no block for null.
+ */
+function userText(facts: Facts | string | null): string {
   if (facts === null) return 'Decide for this database.';
-  const json = typeof facts === 'string' ? facts : JSON.stringify(facts, null, 2);
-  return `Decide for this database.\n<facts>\n${json}\n</facts>`;
+  const text = typeof facts === 'string' ? facts : formatFacts(facts);
+  return `Decide for this database.\n<facts>\n${text}\n</facts>`;
 }
 
 /** ask builds the request the function makes: a forced call of the decide tool. */
-function ask(facts: unknown = FACTS): MessageCreateParamsNonStreaming {
+function ask(facts: Facts | string | null = FACTS): MessageCreateParamsNonStreaming {
   return {
     model: MODEL,
     max_tokens: 1024,
@@ -275,7 +273,7 @@ describe('policies that answer', () => {
     },
     {
       name: 'jump',
-      reason: 'Two steps up the ladder, which the guardrails must refuse.',
+      reason: 'Two sizes up the family, which the guardrails must refuse.',
       given: { policy: 'jump' },
       want: {
         content: [
@@ -290,13 +288,13 @@ describe('policies that answer', () => {
     },
     {
       name: 'jump near the top',
-      reason: 'Two steps would leave the ladder, so the fake stops at its top.',
-      given: { policy: 'jump', facts: factsFor('db.t3.medium', SCALE_UP_RULES) },
+      reason: 'Two sizes would leave the family, so the fake stops at its largest.',
+      given: { policy: 'jump', facts: factsFor('db.t3.xlarge', SCALE_UP_RULES) },
       want: {
         content: [
           decideCall(
             'ScaleUp',
-            'db.t3.large',
+            'db.t3.2xlarge',
             'Scaling up two steps: one step will not be enough.',
           ),
         ],
@@ -379,7 +377,7 @@ describe('policies and requests that fail', () => {
   interface Row {
     readonly name: string;
     readonly reason: string;
-    readonly given: { readonly policy: Policy['name']; readonly facts?: unknown };
+    readonly given: { readonly policy: Policy['name']; readonly facts?: Facts | string | null };
     readonly want: { readonly class: string; readonly status: number; readonly type: string };
   }
 
@@ -409,7 +407,7 @@ describe('policies and requests that fail', () => {
       want: { class: 'BadRequestError', status: 400, type: 'invalid_request_error' },
     },
     {
-      name: 'facts that are not JSON',
+      name: 'facts that are not YAML',
       reason: 'An unparseable facts block is an invalid request.',
       given: { policy: 'veto', facts: '{"now": ' },
       want: { class: 'BadRequestError', status: 400, type: 'invalid_request_error' },
@@ -417,7 +415,7 @@ describe('policies and requests that fail', () => {
     {
       name: 'facts of the wrong shape',
       reason: 'Facts that lack the rules verdict are not the Facts the function sends.',
-      given: { policy: 'follow', facts: { ...FACTS, rules: undefined } },
+      given: { policy: 'follow', facts: formatFacts(FACTS).replace(/\nrules: .*$/, '') },
       want: { class: 'BadRequestError', status: 400, type: 'invalid_request_error' },
     },
   ];

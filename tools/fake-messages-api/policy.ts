@@ -4,6 +4,7 @@
  * the count of answers a policy still owes.
  */
 import type { Facts } from '../../src/advisor/facts.js';
+import { knownInstanceClasses } from '../../src/scaling/instance-classes.js';
 
 /** POLICY_NAMES lists every policy, in the order the README and --help show them. */
 export const POLICY_NAMES = [
@@ -101,17 +102,17 @@ const POLICIES: Readonly<Record<PolicyName, Answer>> = {
   })),
   veto: deciding((facts) => ({
     decision: 'NoChange',
-    instanceClass: facts.instanceClass.current.name,
+    instanceClass: facts.class.name,
     reasoning: 'Holding the current class: the metrics do not justify a change yet.',
   })),
   'scale-up': deciding((facts) => ({
     decision: 'ScaleUp',
-    instanceClass: (facts.instanceClass.larger ?? facts.instanceClass.current).name,
+    instanceClass: (facts.larger ?? facts.class).name,
     reasoning: 'Scaling up one step: the database needs more headroom.',
   })),
   'scale-down': deciding((facts) => ({
     decision: 'ScaleDown',
-    instanceClass: (facts.instanceClass.smaller ?? facts.instanceClass.current).name,
+    instanceClass: (facts.smaller ?? facts.class).name,
     reasoning: 'Scaling down one step: the database has been quiet.',
   })),
   jump: deciding((facts) => ({
@@ -174,11 +175,18 @@ function failing(status: number, errorType: ErrorType, message: string): Answer 
   return () => ({ kind: 'error', status, errorType, message, retryAfterMs: RETRY_AFTER_MS });
 }
 
-/** twoStepsUp is the class two rungs above the current one, or the top of the ladder. */
+/**
+ * twoStepsUp is the class two sizes above the current one in its family, or the family's largest:
+ * the facts name only the neighbours, so the fake climbs the family as a model that knows RDS
+ * would.
+ */
 function twoStepsUp(facts: Facts): string {
-  const { ladder, current } = facts.instanceClass;
-  const top = ladder.at(-1) ?? current.name;
-  const position = ladder.indexOf(current.name);
-  if (position < 0) return top;
-  return ladder[position + 2] ?? top;
+  const current = facts.class.name;
+  const family = current.slice(0, current.lastIndexOf('.') + 1);
+  const sizes = knownInstanceClasses()
+    .map((cls) => cls.name)
+    .filter((name) => name.startsWith(family));
+  const position = sizes.indexOf(current);
+  const top = sizes.at(-1) ?? current;
+  return position < 0 ? top : (sizes[position + 2] ?? top);
 }

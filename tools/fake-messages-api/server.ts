@@ -14,8 +14,7 @@ import { z } from 'zod';
 
 import type { Facts } from '../../src/advisor/facts.js';
 import { formatIssues, issueText } from '../../src/input/format-issues.js';
-import { METRIC_UNITS } from '../../src/resource/performance-metrics.js';
-import type { MetricName } from '../../src/resource/performance-metrics.js';
+import { readFacts } from './facts.js';
 import { DECIDE_TOOL, POLICY_NAMES, isPolicyName, reply } from './policy.js';
 import type { ErrorType, FactsReading, Policy, PolicyName, Reply } from './policy.js';
 
@@ -383,7 +382,7 @@ function readRequest(body: unknown): RequestReading {
   if (parsed.data.stream === true) {
     return { ok: false, problem: 'cannot stream: the fake answers with whole messages only' };
   }
-  return { ok: true, request: parsed.data, facts: readFacts(parsed.data) };
+  return { ok: true, request: parsed.data, facts: factsOf(parsed.data) };
 }
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
@@ -407,85 +406,10 @@ const requestSchema = z.looseObject({
 
 type MessagesRequest = z.output<typeof requestSchema>;
 
-const classFacts = z.object({ name: z.string(), vcpus: z.number(), memoryGiB: z.number() });
-
-const metricName = z.custom<MetricName>(
-  (value) => typeof value === 'string' && Object.hasOwn(METRIC_UNITS, value),
-  { error: 'is not a metric the function reads' },
-);
-
-// Typed as Facts, so a change to the facts the function sends fails this build until the fake
-// reads the new shape.
-const factsSchema: z.ZodType<Facts> = z.object({
-  now: z.string(),
-  database: z.object({
-    kind: z.string(),
-    namespace: z.string().nullable(),
-    name: z.string(),
-    engine: z.string().nullable(),
-  }),
-  instanceClass: z.object({
-    current: classFacts,
-    smaller: classFacts.nullable(),
-    larger: classFacts.nullable(),
-    ladder: z.array(z.string()),
-    min: z.string(),
-    max: z.string(),
-  }),
-  metricsAt: z.string(),
-  metrics: z.array(
-    z.object({
-      name: metricName,
-      value: z.number(),
-      unit: z.string(),
-      percent: z.number().exactOptional(),
-      timestamp: z.string().exactOptional(),
-    }),
-  ),
-  thresholds: z.object({
-    scaleUpIfAny: z.object({
-      cpuAbove: z.number(),
-      freeMemoryBelow: z.number(),
-      connectionsAbove: z.number(),
-    }),
-    scaleDownIfAll: z.object({
-      cpuBelow: z.number(),
-      freeMemoryAbove: z.number(),
-      connectionsBelow: z.number(),
-    }),
-  }),
-  scaleUpTriggers: z.array(z.string()),
-  scaleDown: z.object({
-    conditionsHold: z.boolean(),
-    quietMinutes: z.number(),
-    windowMinutes: z.number(),
-    quietSince: z.string().exactOptional(),
-  }),
-  cooldown: z.object({
-    minutes: z.number(),
-    lastScaled: z.string().exactOptional(),
-    endsAt: z.string().exactOptional(),
-  }),
-  rules: z.object({ decision: z.string(), instanceClass: z.string(), reasoning: z.string() }),
-});
-
-const FACTS_BLOCK = /<facts>\s*([\s\S]*?)\s*<\/facts>/g;
-
-/** readFacts finds the last facts block in the text of the last user message and checks it. */
-function readFacts(request: MessagesRequest): FactsReading {
+/** factsOf reads the facts in the text of the last user message. */
+function factsOf(request: MessagesRequest): FactsReading {
   const lastUser = request.messages.findLast((message) => message.role === 'user');
-  const text = lastUser === undefined ? '' : textOf(lastUser.content);
-  const block = [...text.matchAll(FACTS_BLOCK)].at(-1)?.[1];
-  if (block === undefined) {
-    return { ok: false, problem: 'cannot read facts: no <facts> block in the last user message' };
-  }
-  const json = parseJson(block);
-  if (json === undefined) return { ok: false, problem: 'cannot read facts: not JSON' };
-  const checked = factsSchema.safeParse(json, { error: issueText });
-  if (!checked.success) {
-    return { ok: false, problem: `cannot read facts: ${formatIssues(checked.error.issues)}` };
-  }
-  return { ok: true, facts: checked.data };
+  return readFacts(lastUser === undefined ? '' : textOf(lastUser.content));
 }
 
 function textOf(content: MessagesRequest['messages'][number]['content']): string {

@@ -50,7 +50,7 @@ describe('buildReport', () => {
       ['calls-per-interval', true],
       ['quiet-day-settled', null],
       ['follow-calls-100x', false],
-      ['follow-tokens-3x', false],
+      ['follow-tokens-3x', true],
       ['veto-not-every-interval', null],
       ['zero-flaps', true],
       ['follow-no-refusals', true],
