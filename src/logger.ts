@@ -23,7 +23,10 @@ export const REDACTED_PATHS: readonly string[] = [
 export interface LoggerOptions {
   /** Log at debug rather than info; default false. */
   readonly debug: boolean;
-  /** Where JSON lines go; default stdout, written synchronously so nothing is lost on exit. */
+  /**
+   * Where JSON lines go; default stdout, written asynchronously: lines logged while a write is
+   * in flight go out together in the next, and pino writes what is left synchronously on exit.
+   */
   readonly destination?: DestinationStream;
 }
 
@@ -37,6 +40,6 @@ export function newLogger(options: LoggerOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ dest: 1, sync: true }),
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
