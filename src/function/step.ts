@@ -63,6 +63,12 @@ export function logFor(ctx: StepContext, xr: SqlInstance): Logger {
 
 /** analyse decides one database and logs the outcome under the caller's logger. */
 export async function analyse(ctx: StepContext, target: Target, log: Logger): Promise<Decision> {
+  // A deadline timer cleared once the decision is made: AbortSignal.timeout would keep each
+  // call's timer and signal alive for the whole timeout, however quickly the call ends.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => {
+    deadline.abort(new DOMException('the analysis deadline passed', 'TimeoutError'));
+  }, ctx.input.advisor.timeoutSeconds * 1000);
   const decision = await decide({
     now: ctx.now,
     policy: ctx.input.policy,
@@ -71,7 +77,9 @@ export async function analyse(ctx: StepContext, target: Target, log: Logger): Pr
     state: target.state,
     ...(target.instance !== undefined && { instance: target.instance }),
     advisor: ctx.advisor,
-    signal: AbortSignal.timeout(ctx.input.advisor.timeoutSeconds * 1000),
+    signal: deadline.signal,
+  }).finally(() => {
+    clearTimeout(timer);
   });
   const previous = target.state.ok ? target.state.state.recommendedClass : undefined;
   const recommended = decision.recommendedClass;
