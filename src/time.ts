@@ -1,23 +1,34 @@
 /** Times as Kubernetes writes them: RFC 3339, UTC in what this function writes. */
 
 const rfc3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 /** parseRfc3339 returns the instant, or undefined unless `text` is a valid RFC 3339 time. */
 export function parseRfc3339(text: string): Date | undefined {
   const match = rfc3339.exec(text);
-  if (!match) return undefined;
-  const [, year, month, day, hour, minute, second] = match.map(Number);
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i]));
+  const [offsetHours, offsetMinutes] = [Number(match[9] ?? 0), Number(match[10] ?? 0)];
   if (year === undefined || month === undefined || day === undefined) return undefined;
-  // Dates roll 30 February over into March; a round trip catches impossible dates.
-  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
-  const calendar = new Date(0);
-  calendar.setUTCFullYear(year, month - 1, day);
-  const validDate = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   // Like Kubernetes, no leap second: 60 is not a valid second.
-  if (!validDate || (hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59) return undefined;
-  const millis = Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
-  return Number.isNaN(millis) ? undefined : new Date(millis);
+  if ((hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59) return undefined;
+  if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+  // Digits past the millisecond are cut, not rounded, as Date.parse would.
+  const millis = Number((match[7] ?? '').slice(0, 3).padEnd(3, '0'));
+  const instant = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
+  // Date.UTC reads years 0-99 as 1900-1999.
+  if (year < 100) instant.setUTCFullYear(year, month - 1, day);
+  const offsetMs = (offsetHours * 60 + offsetMinutes) * 60_000;
+  return new Date(instant.getTime() + (match[8] === '+' ? -offsetMs : offsetMs));
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    return leap ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** formatRfc3339 writes the instant in UTC to the second, as the demo's annotations do. */

@@ -6,7 +6,7 @@
 import type { Message } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
 
-import { formatIssues, issueText } from '../input/format-issues.js';
+import { formatIssues, safeParseWorded } from '../input/format-issues.js';
 import type { Advice, FallbackCause } from '../scaling/advisor.js';
 import { VERDICTS } from '../scaling/state.js';
 import { TOOL_NAME } from './prompt.js';
@@ -40,7 +40,7 @@ export function readAnswer(message: Message): AnswerReading {
       detail: `the answer has no ${TOOL_NAME} tool call`,
     };
   }
-  const parsed = adviceSchema.safeParse(call.input, { error: issueText });
+  const parsed = safeParseWorded(adviceSchema, call.input);
   if (!parsed.success) {
     return {
       ok: false,

@@ -12,8 +12,8 @@ export const MAX_LISTED_PROBLEMS = 3;
 const maxQuotedLength = 60;
 
 /**
- * issueText words one zod issue briefly. Pass it as the `error` option of `safeParse`; a message
- * a schema sets itself (refinements, the duration pattern) takes precedence over it.
+ * issueText words one zod issue briefly, as the `error` option of a parse (see safeParseWorded);
+ * a message a schema sets itself (refinements, the duration pattern) takes precedence over it.
  */
 export const issueText: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
@@ -35,6 +35,19 @@ export const issueText: z.core.$ZodErrorMap = (issue) => {
       return 'is invalid';
   }
 };
+
+/**
+ * safeParseWorded is `schema.safeParse(value)` with its issues worded by issueText. The error map
+ * is passed only to a parse that failed, run again: zod parses several times slower with any
+ * option set, and almost every parse on the hot path succeeds.
+ */
+export function safeParseWorded<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): z.ZodSafeParseResult<z.output<S>> {
+  const result = schema.safeParse(value);
+  return result.success ? result : schema.safeParse(value, { error: issueText });
+}
 
 /**
  * formatIssues joins the problems of a failed parse into one line, at most MAX_LISTED_PROBLEMS

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-import { issueText } from '../input/format-issues.js';
+import { safeParseWorded } from '../input/format-issues.js';
 
 import { parseRfc3339 } from '../time.js';
 import { firstIssue } from './kube-object.js';
@@ -38,8 +38,14 @@ export interface PerformanceMetrics {
   readonly samples: Readonly<Partial<Record<MetricName, Sample>>>;
 }
 
-const timestamp = z.string().refine((text) => parseRfc3339(text) !== undefined, {
-  error: 'not an RFC 3339 time',
+/** timestamp reads an RFC 3339 time into the instant, so each is parsed once. */
+const timestamp = z.string().transform((text, ctx) => {
+  const instant = parseRfc3339(text);
+  if (instant === undefined) {
+    ctx.issues.push({ code: 'custom', message: 'not an RFC 3339 time', input: text });
+    return z.NEVER;
+  }
+  return instant;
 });
 
 const sampleSchema = z.object({
@@ -66,7 +72,7 @@ const fieldPath = 'status.performanceMetrics';
 /** readPerformanceMetrics validates the raw `status.performanceMetrics` value of a resource. */
 export function readPerformanceMetrics(raw: unknown): MetricsReading {
   if (raw === undefined || raw === null) return { ok: false, problem: `${fieldPath} is missing` };
-  const parsed = metricsSchema.safeParse(raw, { error: issueText });
+  const parsed = safeParseWorded(metricsSchema, raw);
   if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error, fieldPath) };
   const collectedAt = parsed.data.timestamp;
   const samples: Partial<Record<MetricName, Sample>> = {};
@@ -74,7 +80,7 @@ export function readPerformanceMetrics(raw: unknown): MetricsReading {
     const rawSample = parsed.data.metrics?.[name];
     if (rawSample === undefined || rawSample === null) continue;
     const prefix = `${fieldPath}.metrics.${name}`;
-    const sample = sampleSchema.safeParse(rawSample, { error: issueText });
+    const sample = safeParseWorded(sampleSchema, rawSample);
     if (!sample.success) return { ok: false, problem: firstIssue(sample.error, prefix) };
     const unit = sample.data.unit ?? METRIC_UNITS[name];
     if (unit !== METRIC_UNITS[name]) {
@@ -83,8 +89,7 @@ export function readPerformanceMetrics(raw: unknown): MetricsReading {
         problem: `${prefix}.unit: expected "${METRIC_UNITS[name]}", got "${unit}"`,
       };
     }
-    const when = sample.data.timestamp ?? collectedAt;
-    const at = when === undefined ? undefined : parseRfc3339(when);
+    const at = sample.data.timestamp ?? collectedAt;
     if (at === undefined) return { ok: false, problem: `${prefix}.timestamp is missing` };
     samples[name] = { value: sample.data.value, unit, timestamp: at };
   }

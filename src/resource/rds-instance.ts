@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { issueText } from '../input/format-issues.js';
+import { safeParseWorded } from '../input/format-issues.js';
 
 import { firstIssue, groupOf, isRecord, metadataSchema } from './kube-object.js';
 
@@ -61,7 +61,7 @@ export type RdsInstanceReading =
 
 /** readRdsInstance reads an RDS Instance from its JSON. */
 export function readRdsInstance(raw: unknown): RdsInstanceReading {
-  const parsed = rdsInstanceSchema.safeParse(raw, { error: issueText });
+  const parsed = safeParseWorded(rdsInstanceSchema, raw);
   if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error) };
   const { metadata, spec, status } = parsed.data;
   const annotations = metadata.annotations ?? {};

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-import { issueText } from '../input/format-issues.js';
+import { safeParseWorded } from '../input/format-issues.js';
 
 import { firstIssue, metadataSchema } from './kube-object.js';
 import type { ObjectRef } from './kube-object.js';
@@ -57,7 +57,7 @@ export type SqlInstanceReading =
 
 /** readSqlInstance reads a composite resource from its JSON. */
 export function readSqlInstance(raw: unknown): SqlInstanceReading {
-  const parsed = sqlInstanceSchema.safeParse(raw, { error: issueText });
+  const parsed = safeParseWorded(sqlInstanceSchema, raw);
   if (!parsed.success) return { ok: false, problem: firstIssue(parsed.error) };
   const { apiVersion, kind, metadata, spec, status } = parsed.data;
   const parameters = spec?.parameters;
