@@ -6,7 +6,11 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 
 import type { Input } from '../../src/input/prompt.js';
-import { readInput } from '../../src/input/read-input.js';
+import {
+  INPUT_CACHE_ENTRIES,
+  INPUT_CACHE_MAX_KEY_LENGTH,
+  readInput,
+} from '../../src/input/read-input.js';
 import type { InputReading } from '../../src/input/read-input.js';
 import type { Policy } from '../../src/scaling/policy.js';
 
@@ -458,11 +462,38 @@ describe('readInput', () => {
     expect(readInput(given), reason).toEqual(want);
   });
 
-  test('returns a fresh policy each call', () => {
-    const first = readInput(undefined);
-    const second = readInput(undefined);
-    if (!first.ok || !second.ok) throw new Error('defaults must be accepted');
-    expect(first.input.policy.ladder).not.toBe(second.input.policy.ladder);
-    expect(first.input.policy.targets).not.toBe(second.input.policy.targets);
+  test('shares one frozen reading of the same input, so no caller can change another', () => {
+    const first = readInput(withSpec({ cooldown: '20m' }));
+    const second = readInput(withSpec({ cooldown: '20m' }));
+    if (!first.ok) throw new Error('the input must be accepted');
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first.input.policy.ladder)).toBe(true);
+    expect(Object.isFrozen(first.input.policy.scaleUp)).toBe(true);
+    expect(() => {
+      (first.input.policy.ladder as string[]).push('db.t3.xlarge');
+    }).toThrow(TypeError);
+  });
+
+  test('forgets the least recently used input beyond its capacity', () => {
+    const kept = withSpec({ cooldown: '21m' });
+    const evicted = withSpec({ cooldown: '22m' });
+    const keptReading = readInput(kept);
+    const evictedReading = readInput(evicted);
+    for (let i = 0; i < INPUT_CACHE_ENTRIES - 1; i++) {
+      readInput(kept);
+      readInput(withSpec({ cooldown: `${100 + i}m` }));
+    }
+    expect(readInput(kept)).toBe(keptReading);
+    const again = readInput(evicted);
+    expect(again).not.toBe(evictedReading);
+    expect(again).toEqual(evictedReading);
+  });
+
+  test('does not remember an input longer than its limit', () => {
+    const long = { ...withSpec({}), systemPrompt: 'x'.repeat(INPUT_CACHE_MAX_KEY_LENGTH) };
+    const first = readInput(long);
+    expect(first.ok).toBe(true);
+    expect(readInput(long)).not.toBe(first);
+    expect(readInput(long)).toEqual(first);
   });
 });
