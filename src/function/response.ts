@@ -11,14 +11,19 @@ import type {
 } from '@crossplane-org/function-sdk-typescript';
 
 function cloneResource(resource: Resource): Resource {
-  // Only the JSON body is ever edited; connection details stay shared, as bytes.
+  // Only the JSON body is ever edited, and only by replacing its top-level fields (spec,
+  // metadata, status) with new objects, so a copy one level deep keeps the request intact.
+  // Connection details stay shared, as bytes.
   return {
     ...resource,
-    ...(resource.resource !== undefined && { resource: structuredClone(resource.resource) }),
+    ...(resource.resource !== undefined && { resource: { ...resource.resource } }),
   };
 }
 
-/** cloneState copies desired state, so editing the response never edits the request. */
+/**
+ * cloneState copies desired state, so editing the response never edits the request: each body
+ * one level deep, which is as deep as this function edits.
+ */
 export function cloneState(state: State | undefined): State {
   const resources: Record<string, Resource> = {};
   for (const [name, resource] of Object.entries(state?.resources ?? {})) {

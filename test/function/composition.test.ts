@@ -251,9 +251,18 @@ describe('composition mode', () => {
   });
 
   test('the request is never modified', async () => {
-    const request = compositionRequest({});
+    const request = compositionRequest({
+      desiredComposite: {
+        apiVersion: 'aws.platform.upbound.io/v1alpha1',
+        kind: 'XSQLInstance',
+        status: { performanceMetrics: performanceMetrics({ cpuPercent: 96 }, 'db'), other: 'kept' },
+      },
+    });
     const before = structuredClone(request);
-    await run(request);
+    const rsp = await run(request);
+    expect(instanceIn(rsp)).toMatchObject({
+      spec: { forProvider: { instanceClass: 'db.t3.small' } },
+    });
     expect(request).toEqual(before);
   });
 
