@@ -33,7 +33,8 @@ function daysInMonth(year: number, month: number): number {
 
 /** formatRfc3339 writes the instant in UTC to the second, as the demo's annotations do. */
 export function formatRfc3339(instant: Date): string {
-  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString always ends in ".sssZ", whatever the year.
+  return `${instant.toISOString().slice(0, -5)}Z`;
 }
 
 /** secondsBetween returns `later - earlier` in seconds. */
