@@ -170,7 +170,12 @@ function gate(input: DecideInput): Gated {
   if (!usable.ok || !input.metrics.ok) {
     const why = usable.ok ? 'metrics unreadable' : usable.problem;
     const waiting = !usable.ok && usable.waiting === true;
-    return skip(input, waiting ? 'PendingResize' : 'UnusableMetrics', why, shortWait, state);
+    if (waiting) return skip(input, 'PendingResize', why, shortWait, state);
+    // The scale-down conditions must hold at every analysis of the window; one that could not
+    // look breaks it, so the window starts again once metrics are usable.
+    const { quietSince, quietLoad: _quietLoad, ...unquiet } = state;
+    const broken = quietSince !== undefined;
+    return skip(input, 'UnusableMetrics', why, shortWait, broken ? unquiet : state, broken);
   }
   const facts = establish(input, state, current, input.metrics.metrics, usable.load);
   const rateLimited = rateLimit(input, facts);
@@ -395,9 +400,13 @@ async function consult(
     },
     input.signal,
   );
+  const usage = answer.usage === undefined ? {} : { usage: answer.usage };
+  // The rules decide in the model's place, and the decision says why, wherever it is kept.
+  const instead = (why: string): Advice => ({ ...rules, reasoning: `${rules.reasoning} ${why}` });
   if (!answer.ok) {
     const fallback = { cause: answer.cause, detail: answer.detail };
-    return { advice: rules, decidedBy: 'rules', fallback };
+    const advice = instead(`The model gave no usable answer (${answer.cause}).`);
+    return { advice, decidedBy: 'rules', fallback, ...usage };
   }
   const envelope: Envelope = {
     current: current.name,
@@ -406,8 +415,10 @@ async function consult(
     ...(rules.decision === 'ScaleDown' && { down: rules.instanceClass }),
   };
   const check = checkAdvice(envelope, answer.advice);
-  const usage = answer.usage === undefined ? {} : { usage: answer.usage };
-  if (!check.ok) return { advice: rules, decidedBy: 'rules', refused: check.reason, ...usage };
+  if (!check.ok) {
+    const advice = instead(`The model's answer was refused: ${check.reason}.`);
+    return { advice, decidedBy: 'rules', refused: check.reason, ...usage };
+  }
   const advice: Advice =
     answer.advice.decision === 'NoChange'
       ? { ...answer.advice, instanceClass: current.name }

@@ -495,6 +495,29 @@ describe('decide', () => {
     });
     expect(busy.state?.quietSince).toBeUndefined();
   });
+
+  test('an analysis that cannot read the metrics breaks the scale-down window', async () => {
+    const quietWindow = {
+      'intelligent-scaling/last-analyzed': minutesAgo(5),
+      'intelligent-scaling/quiet-since': minutesAgo(10),
+      'intelligent-scaling/quiet-load': `cpu=3,free=${1.6 * GiB},connections=1`,
+    };
+    const outage = await run({
+      instanceClass: 'db.t3.small',
+      metrics: undefined,
+      annotations: quietWindow,
+    });
+    expect(outage).toMatchObject({ skipReason: 'UnusableMetrics', stateChanged: true });
+    expect(outage.state?.quietSince).toBeUndefined();
+    expect(outage.state?.quietLoad).toBeUndefined();
+    expect(outage.state?.lastAnalyzed).toEqual(new Date(NOW.getTime() - 5 * 60_000));
+    const again = await run({
+      instanceClass: 'db.t3.small',
+      metrics: undefined,
+      annotations: { 'intelligent-scaling/last-analyzed': minutesAgo(5) },
+    });
+    expect(again.stateChanged).toBeUndefined();
+  });
 });
 
 function fixedAdvisor(answer: AdvisorAnswer): Advisor & { calls: number } {
