@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 
 import type { AdvisorFactory } from '../function/run-function.js';
 import { rulesAdvisor } from '../scaling/advisor.js';
-import type { AdvisorAnswer } from '../scaling/advisor.js';
+import type { Advisor, AdvisorAnswer } from '../scaling/advisor.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { newClaudeAdvisor } from './claude-advisor.js';
 import { newLimiter } from './limiter.js';
@@ -56,6 +56,21 @@ export function apiKeyOf(req: RunFunctionRequest, settings: ClaudeSettings): str
   const fromStep = bytes === undefined ? '' : Buffer.from(bytes).toString('utf8').trim();
   return fromStep !== '' ? fromStep : settings.envApiKey;
 }
+
+// An API key is visible ASCII; anything else cannot travel in an HTTP header, and the client's
+// complaint about it would quote the key.
+const usableKey = /^[\x21-\x7e]+$/;
+
+/** unusableKeyAdvisor answers every question with why the configured key cannot be used. */
+const unusableKeyAdvisor: Advisor = {
+  name: 'claude',
+  advise: () =>
+    Promise.resolve({
+      ok: false,
+      cause: 'rejected',
+      detail: 'the API key holds characters an HTTP header cannot carry',
+    }),
+};
 
 /** The SDK's own log lines go to ours, without their arguments, which may hold a request. */
 function sdkLogger(log: Logger) {
@@ -108,8 +123,10 @@ export function newAdvisorFactory(
       log.debug('no API key: the built-in rules decide');
       return rulesAdvisor;
     }
+    if (!usableKey.test(apiKey)) return unusableKeyAdvisor;
     return newClaudeAdvisor({
       client: clientFor(apiKey),
+      apiKey,
       prompt: input.prompt,
       timeoutSeconds: input.advisor.timeoutSeconds,
       limiter,

@@ -3,6 +3,8 @@
  * deadline, within the process's cap on concurrent calls, and once for concurrent requests
  * about the same database. Every failure is an answer with a cause, never an exception.
  */
+import { createHash } from 'node:crypto';
+
 import Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
 
@@ -27,6 +29,8 @@ export const ADVISOR_NAME = 'claude';
 /** ClaudeAdvisorOptions are what one request's Claude advisor works with. */
 export interface ClaudeAdvisorOptions {
   readonly client: Anthropic;
+  /** The key the client sends, so no log line ever carries it. */
+  readonly apiKey: string;
   readonly prompt: Input['prompt'];
   /** The deadline, in seconds, that the caller's signal enforces; named in messages. */
   readonly timeoutSeconds: number;
@@ -36,8 +40,8 @@ export interface ClaudeAdvisorOptions {
   readonly log: Logger;
 }
 
-function failure(cause: FallbackCause, detail: string): AdvisorAnswer {
-  return { ok: false, cause, detail };
+function failure(cause: FallbackCause, detail: string, usage?: TokenUsage): AdvisorAnswer {
+  return { ok: false, cause, detail, ...(usage !== undefined && { usage }) };
 }
 
 /** failureOf names why a call failed, in words that never carry the request or the key. */
@@ -63,10 +67,13 @@ export function failureOf(
     return failure('rejected', `HTTP ${err.status} from the Messages API`);
   }
   // A body that is not JSON surfaces as a parse error from the SDK.
-  return failure(
-    'invalid-output',
-    'the Messages API answered with something that is not a message',
-  );
+  if (err instanceof Anthropic.AnthropicError || err instanceof SyntaxError) {
+    return failure(
+      'invalid-output',
+      'the Messages API answered with something that is not a message',
+    );
+  }
+  return failure('internal', 'the function failed to ask the model; its log says why');
 }
 
 function usageOf(message: Anthropic.Message): TokenUsage {
@@ -79,62 +86,117 @@ function usageOf(message: Anthropic.Message): TokenUsage {
   };
 }
 
+const MAX_CAUSES_SEARCHED = 5;
+
+/** mentions tells whether an error, or any error it was caused by, has the text in its words. */
+function mentions(err: unknown, text: string): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < MAX_CAUSES_SEARCHED && current instanceof Error; depth++) {
+    if (current.message.includes(text) || (current.stack ?? '').includes(text)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/**
+ * logFailure logs why a call failed, with the error's stack and cause unless they hold the key
+ * (an HTTP client may quote a header it refused): then only the error's type. A failure that is
+ * this function's own, not the model's, is an error; the rest are routine, at debug.
+ */
+function logFailure(log: Logger, err: unknown, answer: AdvisorAnswer, apiKey: string): void {
+  const cause = answer.ok ? undefined : answer.cause;
+  const safe =
+    apiKey !== '' && mentions(err, apiKey)
+      ? {
+          errorType: err instanceof Error ? err.name : typeof err,
+          errorText: 'withheld: it quotes the API key',
+        }
+      : { err };
+  if (cause === 'internal') log.error({ ...safe, cause }, 'cannot ask the model');
+  else log.debug({ ...safe, cause }, 'model call failed');
+}
+
 async function ask(
   options: ClaudeAdvisorOptions,
   request: AdviceRequest,
   signal: AbortSignal,
+  log: Logger,
 ): Promise<AdvisorAnswer> {
-  const { limiter, telemetry, prompt, log } = options;
+  const { limiter, telemetry, prompt } = options;
   const model = prompt.modelName;
+  const body = buildRequest(prompt, factsFor(request));
   const release = await limiter.acquire(signal);
+  // No request was made: the fallback is counted, not a model request.
   if (release === undefined) {
-    telemetry.modelRequest(model, 'busy', 0);
     return failure('busy', `every model call slot stayed taken for ${options.timeoutSeconds}s`);
   }
   telemetry.modelCallsInFlight(limiter.inUse());
   const started = performance.now();
+  let message: Anthropic.Message;
   try {
-    const message = await options.client.messages.create(buildRequest(prompt, factsFor(request)), {
-      signal,
-    });
-    const durationMs = Math.round(performance.now() - started);
-    const usage = usageOf(message);
-    const answer = readAnswer(message);
-    telemetry.modelRequest(model, answer.ok ? 'ok' : answer.cause, durationMs, usage);
-    log.debug({ model, durationMs, usage, stopReason: message.stop_reason }, 'model answered');
-    if (!answer.ok) return { ...answer };
-    return { ok: true, advice: answer.advice, decidedBy: `${ADVISOR_NAME}/${model}`, usage };
+    message = await options.client.messages.create(body, { signal });
   } catch (err) {
     const durationMs = Math.round(performance.now() - started);
     const answer = failureOf(err, signal, options.timeoutSeconds);
     telemetry.modelRequest(model, answer.ok ? 'ok' : answer.cause, durationMs);
-    log.debug(
-      { err, model, durationMs, cause: answer.ok ? undefined : answer.cause },
-      'model call failed',
-    );
+    logFailure(log.child({ model, durationMs }), err, answer, options.apiKey);
     return answer;
   } finally {
     release();
     telemetry.modelCallsInFlight(limiter.inUse());
   }
+  const durationMs = Math.round(performance.now() - started);
+  const usage = usageOf(message);
+  const answer = readAnswer(message);
+  telemetry.modelRequest(model, answer.ok ? 'ok' : answer.cause, durationMs, usage);
+  log.debug({ model, durationMs, usage, stopReason: message.stop_reason }, 'model answered');
+  if (!answer.ok) return failure(answer.cause, answer.detail, usage);
+  return { ok: true, advice: answer.advice, decidedBy: `${ADVISOR_NAME}/${model}`, usage };
+}
+
+/**
+ * flightKey names one question about one database, asked one way: concurrent requests share a
+ * call only when they would have sent the same request with the same key and deadline.
+ */
+function flightKey(options: ClaudeAdvisorOptions, request: AdviceRequest): string {
+  const { subject, rules } = request;
+  const asked = createHash('sha256')
+    .update(
+      JSON.stringify([
+        options.apiKey,
+        options.prompt,
+        options.timeoutSeconds,
+        subject.kind,
+        subject.namespace ?? '',
+        subject.name,
+        rules.decision,
+        rules.instanceClass,
+      ]),
+    )
+    .digest('hex');
+  return asked;
 }
 
 /** newClaudeAdvisor returns the advisor for one request. */
 export function newClaudeAdvisor(options: ClaudeAdvisorOptions): Advisor {
   return {
     name: ADVISOR_NAME,
-    advise: (request, signal) => {
-      const { subject, rules } = request;
-      // Concurrent requests about one database, asking the same question, share one call.
-      const key = [
-        options.prompt.modelName,
-        subject.kind,
-        subject.namespace ?? '',
-        subject.name,
-        rules.decision,
-        rules.instanceClass,
-      ].join('|');
-      return options.flights.run(key, () => ask(options, request, signal));
+    advise: async (request, signal) => {
+      const { kind, namespace, name } = request.subject;
+      const log = options.log.child({ kind, namespace, name });
+      try {
+        return await options.flights.run(flightKey(options, request), () =>
+          ask(options, request, signal, log),
+        );
+      } catch (err) {
+        // A fault of this function's, not the model's: the rules decide, and the log says why.
+        const answer = failure(
+          'internal',
+          'the function failed to ask the model; its log says why',
+        );
+        logFailure(log, err, answer, options.apiKey);
+        return answer;
+      }
     },
   };
 }

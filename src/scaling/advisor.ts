@@ -70,7 +70,8 @@ export type FallbackCause =
   | 'invalid-output'
   | 'overloaded'
   | 'rejected'
-  | 'busy';
+  | 'busy'
+  | 'internal';
 
 /** AdvisorAnswer is an advisor's proposal, or why it has none. */
 export type AdvisorAnswer =
@@ -81,7 +82,13 @@ export type AdvisorAnswer =
       readonly decidedBy: string;
       readonly usage?: TokenUsage;
     }
-  | { readonly ok: false; readonly cause: FallbackCause; readonly detail: string };
+  | {
+      readonly ok: false;
+      readonly cause: FallbackCause;
+      readonly detail: string;
+      /** The tokens an answer cost when it came but could not be used. */
+      readonly usage?: TokenUsage;
+    };
 
 /** Advisor proposes a decision for one database. It resolves; it never rejects. */
 export interface Advisor {

@@ -11,9 +11,15 @@ import type {
 import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
 
+import Anthropic from '@anthropic-ai/sdk';
+
 import { claudeSettingsFromEnv, newAdvisorFactory } from '../../src/advisor/advisor-factory.js';
+import { newClaudeAdvisor } from '../../src/advisor/claude-advisor.js';
+import { newLimiter } from '../../src/advisor/limiter.js';
+import { newSingleFlight } from '../../src/advisor/single-flight.js';
 import { newRunFunction } from '../../src/function/run-function.js';
 import type { RunFunction } from '../../src/function/run-function.js';
+import type { AdvisorAnswer } from '../../src/scaling/advisor.js';
 import { noTelemetry } from '../../src/telemetry/telemetry.js';
 import { startFakeMessagesApi } from '../../tools/fake-messages-api/server.js';
 import type { FakeMessagesApi } from '../../tools/fake-messages-api/server.js';
@@ -51,6 +57,32 @@ async function start(
     advisorFor: newAdvisorFactory(settings, noTelemetry, logger),
   });
   return { fake, run };
+}
+
+/** debugLog is a logger at debug level that keeps every line it writes. */
+function debugLog(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+  return { logger, lines };
+}
+
+/** runWithClient runs the function with a Claude advisor built on the given client. */
+function runWithClient(client: Anthropic, logger: pino.Logger): RunFunction {
+  return newRunFunction({
+    logger,
+    clock: { now: () => NOW },
+    advisorFor: (_req, input, log) =>
+      newClaudeAdvisor({
+        client,
+        apiKey: KEY,
+        prompt: input.prompt,
+        timeoutSeconds: input.advisor.timeoutSeconds,
+        limiter: newLimiter(4),
+        flights: newSingleFlight<AdvisorAnswer>(),
+        telemetry: noTelemetry,
+        log,
+      }),
+  });
 }
 
 const input = (timeout = '20s') => ({
@@ -96,6 +128,12 @@ function annotationsIn(rsp: RunFunctionResponse): Record<string, string> {
     annotations?: Record<string, string>;
   };
   return metadata.annotations ?? {};
+}
+
+function statusIn(rsp: RunFunctionResponse): Record<string, unknown> | undefined {
+  const status = rsp.desired?.composite?.resource?.['status'] as
+    { intelligentScaling?: Record<string, unknown> } | undefined;
+  return status?.intelligentScaling;
 }
 
 const reasons = (rsp: RunFunctionResponse) => rsp.results.map((r) => [r.severity, r.reason]);
@@ -185,11 +223,16 @@ describe('the model decides inside the guardrails', () => {
       const rsp = await run(request());
       expect(instanceClassIn(rsp)).toBe(want);
       expect(annotationsIn(rsp)['intelligent-scaling/decided-by']).toBe('rules');
-      expect(rsp.results.find((r) => r.reason === 'AdviceRefused')).toEqual({
-        severity: Severity.SEVERITY_WARNING,
-        message: `refused the model's answer: ${refused}; the rules decided`,
-        reason: 'AdviceRefused',
-      });
+      expect(annotationsIn(rsp)['intelligent-scaling/last-scaled-decision']).toContain(
+        `The model's answer was refused: ${refused}.`,
+      );
+      expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
+        {
+          severity: Severity.SEVERITY_WARNING,
+          message: `refused the model's answer: ${refused}; the rules decided`,
+          reason: 'AdviceRefused',
+        },
+      ]);
     },
   );
 });
@@ -198,7 +241,11 @@ describe('the model is asked only when it can matter', () => {
   test.each([
     {
       name: 'inside the cooldown',
-      annotations: { 'intelligent-scaling/last-scaled': minutesAgo(5) },
+      annotations: {
+        'intelligent-scaling/last-scaled': minutesAgo(10),
+        'intelligent-scaling/resize-completed-at': minutesAgo(6),
+      },
+      decided: 'Held back: the 15m cooldown runs until 2025-09-15T12:59:00Z.',
     },
     {
       name: 'within the analysis interval',
@@ -206,11 +253,23 @@ describe('the model is asked only when it can matter', () => {
         'intelligent-scaling/last-analyzed': minutesAgo(1),
         'intelligent-scaling/last-triggers': 'cpu',
       },
+      decided: undefined,
     },
-  ])('no model call $name', async ({ annotations }) => {
+  ])('no model call $name', async ({ annotations, decided }) => {
     const { fake, run } = await start('follow');
-    await run(busy({ observedInstance: rdsInstance({ annotations }) }));
+    const rsp = await run(busy({ observedInstance: rdsInstance({ annotations }) }));
     expect(fake.calls).toBe(0);
+    expect(statusIn(rsp)?.['skipped']).toBeUndefined();
+    if (decided !== undefined) {
+      expect(annotationsIn(rsp)['intelligent-scaling/last-scaled-decision']).toContain(decided);
+    }
+  });
+
+  test('simultaneous requests asked in different words make a call each', async () => {
+    const { fake, run } = await start({ name: 'follow', delayMs: 200 });
+    const reworded = { ...input(), userPrompt: 'Be careful with this one.\n{{ .Resources }}' };
+    await Promise.all([run(busy()), run(busy({ input: reworded }))]);
+    expect(fake.calls).toBe(2);
   });
 
   test('no model call when the rules see nothing to do', async () => {
@@ -293,6 +352,9 @@ describe('a slow, failing or unreasonable model falls back to the rules', () => 
     const rsp = await run(busy());
     expect(instanceClassIn(rsp)).toBe('db.t3.small');
     expect(annotationsIn(rsp)['intelligent-scaling/decided-by']).toBe('rules');
+    expect(annotationsIn(rsp)['intelligent-scaling/last-scaled-decision']).toBe(
+      `Scale up from db.t3.micro to db.t3.small: CPU 96% > 85%. The model gave no usable answer (${cause.split(':')[0] ?? ''}).`,
+    );
     expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
       {
         severity: Severity.SEVERITY_WARNING,
@@ -301,6 +363,54 @@ describe('a slow, failing or unreasonable model falls back to the rules', () => 
       },
     ]);
     expect(fake.calls).toBe(calls);
+  });
+
+  test('a Messages API that cannot be reached: the rules decide after the retries', async () => {
+    const closed = await startFakeMessagesApi({ policy: 'follow' });
+    await closed.close();
+    const logger = pino({ level: 'silent' });
+    const run = newRunFunction({
+      logger,
+      clock: { now: () => NOW },
+      advisorFor: newAdvisorFactory(
+        claudeSettingsFromEnv({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: closed.url }, 4),
+        noTelemetry,
+        logger,
+      ),
+    });
+    const rsp = await run(busy());
+    expect(instanceClassIn(rsp)).toBe('db.t3.small');
+    expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
+      {
+        severity: Severity.SEVERITY_WARNING,
+        message:
+          'cannot get advice from the model: unavailable: cannot connect to the Messages API; the rules decided',
+        reason: 'AdvisorFallback',
+      },
+    ]);
+  });
+
+  test('a fault of the function itself, not the model: the rules decide, and an error is logged', async () => {
+    fake = await startFakeMessagesApi({ policy: 'follow' });
+    const client = new Anthropic({ apiKey: KEY, baseURL: fake.url, maxRetries: 0 });
+    client.messages.create = () => {
+      throw new RangeError('a bug in building the request');
+    };
+    const { logger, lines } = debugLog();
+    const rsp = await runWithClient(client, logger)(busy());
+    expect(instanceClassIn(rsp)).toBe('db.t3.small');
+    expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
+      {
+        severity: Severity.SEVERITY_WARNING,
+        message:
+          'cannot get advice from the model: internal: the function failed to ask the model; its log says why; the rules decided',
+        reason: 'AdvisorFallback',
+      },
+    ]);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failed = logged.find((line) => line['msg'] === 'cannot ask the model');
+    expect(failed).toMatchObject({ level: 50, name: 'db', err: { type: 'RangeError' } });
+    expect(JSON.stringify(failed?.['err'])).toContain('a bug in building the request');
   });
 
   test("the SDK's retries recover a passing 529 within the deadline", async () => {
@@ -318,9 +428,14 @@ describe('a slow, failing or unreasonable model falls back to the rules', () => 
     expect(elapsedMs).toBeGreaterThanOrEqual(950);
     expect(elapsedMs).toBeLessThan(3000);
     expect(instanceClassIn(rsp)).toBe('db.t3.small');
-    expect(rsp.results.map((r) => r.message)).toContain(
-      'cannot get advice from the model: timeout: no answer within 1s; the rules decided',
-    );
+    expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
+      {
+        severity: Severity.SEVERITY_WARNING,
+        message:
+          'cannot get advice from the model: timeout: no answer within 1s; the rules decided',
+        reason: 'AdvisorFallback',
+      },
+    ]);
   });
 });
 
@@ -358,6 +473,50 @@ describe('the API key', () => {
     };
     await run(request);
     expect(fake.requests[0]?.headers['authorization']).toBe('Bearer sk-from-the-secret');
+  });
+
+  test('a key no HTTP header can carry is refused without being sent or logged', async () => {
+    fake = await startFakeMessagesApi({ policy: 'follow' });
+    const { logger, lines } = debugLog();
+    const run = newRunFunction({
+      logger,
+      clock: { now: () => NOW },
+      advisorFor: newAdvisorFactory(
+        claudeSettingsFromEnv({ ANTHROPIC_BASE_URL: fake.url }, 4),
+        noTelemetry,
+        logger,
+      ),
+    });
+    const request = busy();
+    const broken = 'sk-ant-first-half\nsecond-half';
+    request.credentials = {
+      claude: { credentialData: { data: { ANTHROPIC_API_KEY: Buffer.from(broken) } } },
+    };
+    const rsp = await run(request);
+    expect(fake.calls).toBe(0);
+    expect(instanceClassIn(rsp)).toBe('db.t3.small');
+    expect(rsp.results.map((r) => r.message)).toContain(
+      'cannot get advice from the model: rejected: the API key holds characters an HTTP header cannot carry; the rules decided',
+    );
+    expect(lines.join('')).not.toContain('first-half');
+  });
+
+  test('an error that quotes the key is logged without its text', async () => {
+    const quoting = new Anthropic({
+      apiKey: KEY,
+      baseURL: 'http://127.0.0.1:9',
+      maxRetries: 0,
+      fetch: () => Promise.reject(new TypeError(`invalid header value "Bearer ${KEY}"`)),
+    });
+    const { logger, lines } = debugLog();
+    const rsp = await runWithClient(quoting, logger)(busy());
+    expect(instanceClassIn(rsp)).toBe('db.t3.small');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('')).not.toContain(KEY);
+    const failed = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line['msg'] === 'model call failed');
+    expect(failed).toMatchObject({ errorText: 'withheld: it quotes the API key', name: 'db' });
   });
 
   test('no key anywhere: the rules decide, quietly', async () => {
