@@ -19,6 +19,9 @@ export const DEMO_API_VERSION = 'claude.fn.upbound.io/v1alpha1';
 /** PROMPT_KIND is the kind of the input, in both API groups. */
 export const PROMPT_KIND = 'Prompt';
 
+/** DEFAULT_MODEL advises when the input names no model: small and fast, for a narrow question. */
+export const DEFAULT_MODEL = 'claude-haiku-4-5';
+
 /** MAX_ADVISOR_TIMEOUT_SECONDS keeps a model reply inside Crossplane's one-minute budget. */
 export const MAX_ADVISOR_TIMEOUT_SECONDS = 50;
 
@@ -295,9 +298,10 @@ export const PromptSchema = z
       ),
     modelName: z
       .string()
-      .min(1)
-      .default('claude-haiku-4-5')
-      .describe('The Claude model that advises scaling decisions. Default claude-haiku-4-5.'),
+      .default(DEFAULT_MODEL)
+      .describe(
+        `The Claude model that advises scaling decisions. Default ${DEFAULT_MODEL}, also when empty.`,
+      ),
     spec: SpecSchema,
   })
   .describe(
@@ -316,7 +320,8 @@ function toInput(prompt: {
     prompt: {
       ...(systemPrompt === undefined ? {} : { systemPrompt }),
       ...(userPrompt === undefined ? {} : { userPrompt }),
-      modelName,
+      // The demo's Go input omits an empty modelName, which means its default model.
+      modelName: modelName === '' ? DEFAULT_MODEL : modelName,
     },
     policy: toPolicy(spec),
     advisor: { timeoutSeconds: spec.advisor.timeout },
