@@ -32,6 +32,8 @@ USER 65532:65532
 
 # Crossplane dials functions on 9443, with mutual TLS from the certificates it mounts at /tls/server.
 EXPOSE 9443
+# Prometheus scrapes /metrics here (--metrics-address, default :8080).
+EXPOSE 8080
 
 # The script sits in the entrypoint, not CMD: Crossplane passes no arguments, so the function serves
 # mutual TLS by default, and any arguments given (render's --insecure) are appended, not substituted.

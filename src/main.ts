@@ -65,9 +65,8 @@ try {
   await metricsServer?.close();
   process.exit(0);
 } catch (err) {
-  if (!(err instanceof StartupError)) {
-    throw err;
-  }
-  process.stderr.write(`${err.message}\n`);
+  // One line, never a stack trace: a StartupError says what to fix; anything else is named.
+  const message = err instanceof StartupError ? err.message : `cannot serve: ${String(err)}`;
+  process.stderr.write(`${message.split('\n')[0] ?? ''}\n`);
   process.exit(1);
 }
