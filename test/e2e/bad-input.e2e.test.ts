@@ -67,6 +67,30 @@ const table: Row[] = [
     want: { fatal: 'cannot read input: spec.ladder: must not repeat "db.t3.micro"' },
   },
   {
+    name: 'empty ladder',
+    reason: 'a ladder with no class leaves nowhere to go',
+    given: (e) => (spec(e)['ladder'] = []),
+    want: {
+      fatal:
+        'cannot read input: spec.ladder: must not be empty; spec.minInstanceClass: "db.t3.micro" is not on spec.ladder; spec.maxInstanceClass: "db.t3.large" is not on spec.ladder',
+    },
+  },
+  {
+    name: 'many problems',
+    reason: 'a long list is cut to a few problems and a count, so the message stays one line',
+    given: (e) =>
+      Object.assign(at(spec(e), 'scaleUp'), {
+        cpuPercent: 'a',
+        freeMemoryPercent: 'b',
+        connectionsPercent: 'c',
+        extra: 1,
+      }),
+    want: {
+      fatal:
+        'cannot read input: spec.scaleUp.cpuPercent: expected number, got string; spec.scaleUp.freeMemoryPercent: expected number, got string; spec.scaleUp.connectionsPercent: expected number, got string; and 1 more',
+    },
+  },
+  {
     name: 'min above max',
     reason: 'bounds that exclude every class are a mistake',
     given: (e) =>
@@ -181,6 +205,7 @@ describe('bad input', () => {
       functions: loadExample('composition/functions.yaml'),
       credentials: loadExample('composition/secrets.yaml'),
       steps: { 'function-intelligent-scaling': (req) => client.runFunction(req) },
+      includeResults: true,
     });
     if ('fatal' in want) {
       expect(out).toMatchObject({
@@ -190,13 +215,17 @@ describe('bad input', () => {
       return;
     }
     if (!out.ok) throw new Error(out.error);
-    const [xr, instance] = out.documents;
+    const [xr, instance, ...results] = out.documents;
     // No override was ever set, so the Instance keeps exactly the class the composite asks for.
     const asked = at(example.xr, 'spec', 'parameters')['instanceClass'];
     expect(instance).toMatchObject({ spec: { forProvider: { instanceClass: asked } } });
     expect(xr).toMatchObject({
       status: { intelligentScaling: { skipped: { reason: want.skipped, message: want.message } } },
     });
+    // The problem is new to this composite, so it earns one WARNING that says it.
+    expect(results).toMatchObject([
+      { severity: 'SEVERITY_WARNING', message: `cannot resize: ${want.message}` },
+    ]);
   });
 
   test('the server still answers after the catalogue', async () => {
