@@ -258,9 +258,11 @@ export function evaluateTargets(
       measuredOrNull(
         all.filter((r) => r.policy.policy === 'veto'),
         ({ policy: p }) => {
+          // Its answer stands for at least two intervals, so at most every other analysis that
+          // puts a resize to it may ask again.
           const questions = p.figures.modelCalls + p.figures.answeredFromMemory;
-          return questions > 1 && p.figures.modelCalls >= questions
-            ? `asked at every one of ${questions} analyses`
+          return questions > 2 && p.figures.modelCalls * 2 > questions
+            ? `asked at ${p.figures.modelCalls} of the ${questions} analyses that put a resize to it (limit half)`
             : undefined;
         },
       ),

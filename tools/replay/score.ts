@@ -24,8 +24,11 @@ export interface Prices {
 /** HAIKU_4_5_PRICES are Claude Haiku 4.5's list prices, the replay's default. */
 export const HAIKU_4_5_PRICES: Prices = { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 };
 
-/** DEFAULT_FLAP_WINDOW_SECONDS is how soon a reversal must follow a resize to be a flap: 2 hours. */
-export const DEFAULT_FLAP_WINDOW_SECONDS = 7200;
+/**
+ * DEFAULT_FLAP_WINDOW_SECONDS is how soon a reversal must follow a resize to be a flap: a day,
+ * the length of a trace, so any reversal against unchanged demand counts however late it comes.
+ */
+export const DEFAULT_FLAP_WINDOW_SECONDS = 86_400;
 
 /** ScoreContext is what the figures are judged against. */
 export interface ScoreContext {
@@ -247,6 +250,7 @@ export function reactionOf(minutes: readonly Minute[], ctx: ScoreContext): React
     1,
     Math.round(ctx.policy.analysisIntervalSeconds / ctx.stepSeconds),
   );
+  const stepMinutes = ctx.stepSeconds / 60;
   const delays: number[] = [];
   let crossings = 0;
   let open: number | undefined;
@@ -256,7 +260,7 @@ export function reactionOf(minutes: readonly Minute[], ctx: ScoreContext): React
       m.resize !== undefined &&
       ladderPosition(ctx.policy, m.resize.to) > ladderPosition(ctx.policy, m.resize.from);
     if (open !== undefined && scaledUp) {
-      delays.push(i - open);
+      delays.push((i - open) * stepMinutes);
       open = undefined;
     }
     const inFlight = m.requestedClass !== m.runningClass;
@@ -288,7 +292,7 @@ function scaleDownAfterOverload(minutes: readonly Minute[], ctx: ScoreContext): 
       m.resize !== undefined &&
       ladderPosition(ctx.policy, m.resize.to) < ladderPosition(ctx.policy, m.resize.from);
     if (down && lastOverload !== undefined) {
-      const over = i - lastOverload - 1;
+      const over = (i - lastOverload - 1) * (ctx.stepSeconds / 60);
       best = best === null ? over : Math.min(best, over);
     }
     if (triggersOn(m.demand, m.runningClass, ctx).length > 0) lastOverload = i;
@@ -341,8 +345,9 @@ export function score(minutes: readonly Minute[], ctx: ScoreContext): Figures {
     flaps: flapList.length,
     flapList,
     reaction: reactionOf(minutes, ctx),
-    minutesAboveScaleUp: minutes.filter((m) => triggersOn(m.demand, m.runningClass, ctx).length > 0)
-      .length,
+    minutesAboveScaleUp:
+      minutes.filter((m) => triggersOn(m.demand, m.runningClass, ctx).length > 0).length *
+      (ctx.stepSeconds / 60),
     scaleDownAfterOverloadMinutes: scaleDownAfterOverload(minutes, ctx),
     refused: countResults(minutes, 'AdviceRefused'),
     fallbacks: countResults(minutes, 'AdvisorFallback'),

@@ -12,7 +12,7 @@ const DEFAULTS: Options = {
   policies: ['follow'],
   applyDelaySeconds: 480,
   advisorTimeout: '2s',
-  flapWindowSeconds: 7200,
+  flapWindowSeconds: 86_400,
   prices: HAIKU_4_5_PRICES,
   out: 'bench/replay/latest.json',
   chart: 'bench/replay/latest.svg',

@@ -60,6 +60,27 @@ describe('buildReport', () => {
   });
 });
 
+describe('the target for a vetoing model', () => {
+  /** vetoing reports a veto run whose model was asked `calls` times and answered from memory. */
+  function vetoing(calls: number, fromMemory: number): boolean | null | undefined {
+    const [run] = runs.runs;
+    if (run === undefined) throw new Error('no run');
+    const figures = { ...run.figures, modelCalls: calls, answeredFromMemory: fromMemory };
+    const veto = { ...run, policy: 'veto', figures };
+    const built = buildReport([{ ...runs, runs: [veto] }], { ...options }, new Date(0));
+    return built.targets.find((t) => t.id === 'veto-not-every-interval')?.met;
+  }
+
+  test.each([
+    { name: 'asked at every analysis', calls: 10, fromMemory: 0, met: false },
+    { name: 'asked at most analyses', calls: 6, fromMemory: 4, met: false },
+    { name: 'asked at every other analysis', calls: 5, fromMemory: 5, met: true },
+    { name: 'asked once, then held', calls: 3, fromMemory: 30, met: true },
+  ])('$name: met $met', ({ calls, fromMemory, met }) => {
+    expect(vetoing(calls, fromMemory)).toBe(met);
+  });
+});
+
 describe('formatReport', () => {
   test('writes a table of figures, one of ratios, one of totals, and the targets', () => {
     const text = formatReport(report);

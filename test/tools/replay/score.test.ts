@@ -228,6 +228,16 @@ describe('reactionOf', () => {
   ])('$name', ({ given, want }) => {
     expect(reactionOf(timeline(given), ctx)).toEqual(want);
   });
+
+  test('counts minutes, not steps, when a run comes every two minutes', () => {
+    const steps = [
+      { minutes: 5, demand: FITS_SMALL, runs: s },
+      { minutes: 3, demand: OVERFLOWS_SMALL, runs: s },
+      { minutes: 5, demand: OVERFLOWS_SMALL, runs: s, resizeTo: m },
+    ];
+    const reaction = reactionOf(timeline(steps), { ...ctx, stepSeconds: 120 });
+    expect(reaction).toMatchObject({ answered: 1, firstMinutes: 6 });
+  });
 });
 
 describe('score', () => {
@@ -287,6 +297,22 @@ describe('score', () => {
       ctx,
     );
     expect(figures.maxModelCallsPerInterval).toBe(2);
+  });
+
+  test('counts minutes above a threshold and before a scale-down in minutes, whatever the step', () => {
+    const s = 'db.t3.small';
+    const m = 'db.t3.medium';
+    const figures = score(
+      timeline([
+        { minutes: 5, demand: FITS_SMALL, runs: s },
+        { minutes: 15, demand: OVERFLOWS_SMALL, runs: s, resizeTo: m },
+        { minutes: 10, demand: IDLE, runs: m },
+        { minutes: 5, demand: IDLE, runs: m, resizeTo: s },
+      ]),
+      { ...ctx, stepSeconds: 120, durationSeconds: 70 * 60 },
+    );
+    expect(figures.minutesAboveScaleUp).toBe(30);
+    expect(figures.scaleDownAfterOverloadMinutes).toBe(20);
   });
 });
 

@@ -14,7 +14,7 @@ const options: RunOptions = {
   applyDelaySeconds: 480,
   advisorTimeout: '2s',
   prices: HAIKU_4_5_PRICES,
-  flapWindowSeconds: 7200,
+  flapWindowSeconds: 86_400,
 };
 
 async function shipped(name: string): Promise<Trace> {
