@@ -1,6 +1,7 @@
 /**
- * A property of the whole deciding core: whatever the metrics, the annotations, the policy and
- * the model's answer, a class change stays inside the envelope the guardrails define. The
+ * A property of the whole deciding core: whatever the metrics, the annotations (a remembered
+ * answer of the model's among them), the policy and the model's answer, a class change, or in
+ * recommend-only mode a recommendation, stays inside the envelope the guardrails define. The
  * oracle below re-derives that envelope from the inputs, independently of decide's own code.
  */
 import fc from 'fast-check';
@@ -77,6 +78,17 @@ const caseArb = policyArb.chain((policy) =>
     quietSince: optional(fc.integer({ min: 0, max: 7200 })),
     lastTriggers: fc.subarray(['cpu', 'memory', 'connections']),
     reported: optional(fc.constantFrom(...T3)),
+    // A remembered answer of the model's, to a question that may or may not be today's.
+    memo: optional(
+      fc.record({
+        question: fc.constantFrom(...VERDICTS),
+        questionClass: fc.constantFrom(...T3),
+        answer: fc.constantFrom(...VERDICTS),
+        atSeconds: fc.integer({ min: 0, max: 7200 }),
+        count: fc.integer({ min: 1, max: 6 }),
+        triggers: fc.subarray(['cpu', 'memory', 'connections']),
+      }),
+    ),
     answer: fc.oneof(
       fc.record({
         decision: fc.constantFrom(...VERDICTS),
@@ -107,8 +119,11 @@ function metricsOf(c: Case, memoryBytes: number) {
   };
 }
 
-/** envelope is what the oracle allows: the classes a decision may move to, derived from the case alone. */
-function envelope(c: Case): { up: boolean; down: boolean } {
+/**
+ * envelope is what the oracle allows: the classes a decision may move to, derived from the case
+ * alone. `recommending` asks what a recommend-only decision may recommend: the same envelope.
+ */
+function envelope(c: Case, recommending = false): { up: boolean; down: boolean } {
   const { policy } = c;
   const cls = instanceClass(c.current);
   const position = policy.ladder.indexOf(c.current);
@@ -119,7 +134,8 @@ function envelope(c: Case): { up: boolean; down: boolean } {
     (c.cpu !== undefined || c.freeFraction !== undefined || c.connections !== undefined);
   const cooling = c.lastScaled !== undefined && c.lastScaled < policy.cooldownSeconds;
   const pending = c.reported !== undefined && c.reported !== c.current;
-  if (cls === undefined || position < 0 || !fresh || cooling || pending || policy.recommendOnly) {
+  const held = policy.recommendOnly && !recommending;
+  if (cls === undefined || position < 0 || !fresh || cooling || pending || held) {
     return { up: false, down: false };
   }
   const engine = c.engine === 'oracle' ? undefined : c.engine;
@@ -163,6 +179,13 @@ describe('the guardrails hold for any input and any model answer', () => {
             'intelligent-scaling/quiet-since': ago(c.quietSince),
           }),
           'intelligent-scaling/last-triggers': c.lastTriggers.join(','),
+          ...(c.memo !== undefined && {
+            'intelligent-scaling/advice-for': `${c.memo.question} ${c.memo.questionClass} by claude/test`,
+            'intelligent-scaling/advice': c.memo.answer,
+            'intelligent-scaling/advised-at': ago(c.memo.atSeconds),
+            'intelligent-scaling/advice-count': String(c.memo.count),
+            'intelligent-scaling/advice-triggers': c.memo.triggers.join(','),
+          }),
         };
         const answer: AdvisorAnswer =
           c.answer === undefined
@@ -185,6 +208,14 @@ describe('the guardrails hold for any input and any model answer', () => {
           signal: new AbortController().signal,
         });
         expect(decision.fromClass).toBe(c.current);
+        const recommended = decision.recommendedClass;
+        if (recommended !== undefined) {
+          expect(decision.toClass).toBe(c.current);
+          const allowed = envelope(c, true);
+          const step = c.policy.ladder.indexOf(recommended) - c.policy.ladder.indexOf(c.current);
+          expect(Math.abs(step)).toBe(1);
+          expect(step > 0 ? allowed.up : allowed.down).toBe(true);
+        }
         if (decision.toClass === decision.fromClass) return;
         const allowed = envelope(c);
         const step = c.policy.ladder.indexOf(decision.toClass) - c.policy.ladder.indexOf(c.current);
