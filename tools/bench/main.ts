@@ -2,10 +2,10 @@
  * The load benchmark: our built server and the echo baseline, each its own process, driven by a
  * separate load-generator process at each concurrency level, repeated and reduced to medians;
  * then a memory check on a fresh server of ours. Prints a table and writes the same numbers to
- * bench/results/latest.json. Then the model path (model-path.ts), written to
- * bench/results/model.json. See tools/bench/README.md.
+ * bench/results/<scenario>.json, for each scenario in turn. Then the model path
+ * (model-path.ts), written to bench/results/model.json. See tools/bench/README.md.
  *
- *   npm run bench -- [--scenario rules|model] [--repetitions 3] [--quick] [--cpu-prof]
+ *   npm run bench -- [--scenario rules|steady|model] [--repetitions 3] [--quick] [--cpu-prof]
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -39,8 +39,8 @@ const QUICK_DIVISOR = 10;
 const MODEL_PATH = 'model';
 
 interface Options {
-  /** The comparison to run, if any; undefined runs only the model path. */
-  readonly scenario: Scenario | undefined;
+  /** The comparisons to run, in turn; none runs only the model path. */
+  readonly scenarios: readonly Scenario[];
   readonly modelPath: boolean;
   readonly repetitions: number;
   readonly quick: boolean;
@@ -66,9 +66,9 @@ function readOptions(): Options {
       'cpu-prof': { type: 'boolean', default: false },
     },
   });
-  // No --scenario runs the first comparison, then the model path.
+  // No --scenario runs every comparison, then the model path.
   const wanted = values.scenario;
-  const scenario = SCENARIOS.find((s) => s.name === (wanted ?? SCENARIOS[0]?.name));
+  const scenario = SCENARIOS.find((s) => s.name === wanted);
   if (wanted !== undefined && wanted !== MODEL_PATH && scenario === undefined) {
     const known = [...SCENARIOS.map((s) => s.name), MODEL_PATH].map((n) => `"${n}"`).join(', ');
     throw new Error(`cannot run scenario "${wanted}": the scenarios are ${known}`);
@@ -78,7 +78,7 @@ function readOptions(): Options {
     throw new Error(`cannot repeat "${values.repetitions}" times: want a whole number from 1`);
   }
   return {
-    scenario: wanted === MODEL_PATH ? undefined : scenario,
+    scenarios: wanted === undefined ? SCENARIOS : scenario === undefined ? [] : [scenario],
     modelPath: wanted === undefined || wanted === MODEL_PATH,
     repetitions,
     quick: values.quick,
@@ -105,7 +105,7 @@ function paths(): Paths {
 
 /** Bench is one run of the bench: where things are, what to send, where requests go. */
 interface Bench {
-  readonly options: Options & { readonly scenario: Scenario };
+  readonly options: Options;
   readonly paths: Paths;
   readonly prepared: PreparedScenario;
   readonly tmp: string;
@@ -116,12 +116,13 @@ function ourServer(bench: Bench): ServerCommand {
   return {
     ...(options.cpuProf && { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${p.profiles}`] }),
     script: p.main,
+    // Metrics served, as by default in production, so their cost is in the figures.
     args: [
       '--insecure',
       '--address',
       '127.0.0.1:0',
       '--metrics-address',
-      '',
+      '127.0.0.1:0',
       ...prepared.serverArgs,
     ],
     env: prepared.serverEnv,
@@ -255,7 +256,7 @@ async function runComparison(options: Options, scenario: Scenario, p: Paths): Pr
   const tmp = await mkdtemp(join(tmpdir(), 'bench-'));
   const prepared = await scenario.prepare(p.root);
   try {
-    const bench: Bench = { options: { ...options, scenario }, paths: p, prepared, tmp };
+    const bench: Bench = { options, paths: p, prepared, tmp };
     const levels = await compare(bench);
     const memory = await checkMemory(bench);
     const report: BenchReport = {
@@ -269,7 +270,7 @@ async function runComparison(options: Options, scenario: Scenario, p: Paths): Pr
       targets: targets(levels, memory),
     };
     process.stdout.write(formatReport(report));
-    progress(`wrote ${await writeResults(p, 'latest.json', report)}`);
+    progress(`wrote ${await writeResults(p, `${scenario.name}.json`, report)}`);
     if (options.cpuProf) progress(`CPU profiles of our server are in ${p.profiles}`);
   } finally {
     await prepared.cleanup();
@@ -302,9 +303,12 @@ async function main(): Promise<void> {
   const options = readOptions();
   const p = paths();
   if (options.cpuProf) await mkdir(p.profiles, { recursive: true });
-  if (options.scenario !== undefined) await runComparison(options, options.scenario, p);
+  for (const [i, scenario] of options.scenarios.entries()) {
+    if (i > 0) process.stdout.write('\n');
+    await runComparison(options, scenario, p);
+  }
   if (options.modelPath) {
-    if (options.scenario !== undefined) process.stdout.write('\n');
+    if (options.scenarios.length > 0) process.stdout.write('\n');
     await runModelPathScenario(options, p);
   }
 }

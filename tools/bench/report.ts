@@ -1,7 +1,7 @@
 /**
  * The bench's report: each level's runs reduced to medians, our server against the baseline as
  * ratios, the memory check, the targets, and the table printed at the end. The JSON written to
- * bench/results/latest.json is a BenchReport.
+ * bench/results/<scenario>.json is a BenchReport.
  */
 import type { LoadResult } from './load-protocol.js';
 
