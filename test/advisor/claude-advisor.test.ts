@@ -46,17 +46,7 @@ async function start(
   policy: PolicyName | Policy,
 ): Promise<{ fake: FakeMessagesApi; run: RunFunction }> {
   fake = await startFakeMessagesApi({ policy });
-  const logger = pino({ level: 'silent' });
-  const settings = claudeSettingsFromEnv(
-    { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
-    4,
-  );
-  const run = newRunFunction({
-    logger,
-    clock: { now: () => NOW },
-    advisorFor: newAdvisorFactory(settings, noTelemetry, logger),
-  });
-  return { fake, run };
+  return { fake, run: runWithEnv({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url }) };
 }
 
 /** debugLog is a logger at debug level that keeps every line it writes. */
@@ -64,6 +54,32 @@ function debugLog(): { logger: pino.Logger; lines: string[] } {
   const lines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
   return { logger, lines };
+}
+
+/** runWithEnv runs the function with the advisor a process with this environment builds. */
+function runWithEnv(
+  env: Record<string, string>,
+  logger: pino.Logger = pino({ level: 'silent' }),
+): RunFunction {
+  return newRunFunction({
+    logger,
+    clock: { now: () => NOW },
+    advisorFor: newAdvisorFactory(claudeSettingsFromEnv(env, 4), noTelemetry, logger),
+  });
+}
+
+/** warningsIn keeps a response's WARNING results. */
+function warningsIn(rsp: RunFunctionResponse): RunFunctionResponse['results'] {
+  return rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING);
+}
+
+/** fallbackWarning is the one WARNING a fallback to the rules earns. */
+function fallbackWarning(cause: string): RunFunctionResponse['results'][number] {
+  return {
+    severity: Severity.SEVERITY_WARNING,
+    message: `cannot get advice from the model: ${cause}; the rules decided`,
+    reason: 'AdvisorFallback',
+  };
 }
 
 /** runWithClient runs the function with a Claude advisor built on the given client. */
@@ -226,7 +242,7 @@ describe('the model decides inside the guardrails', () => {
       expect(annotationsIn(rsp)['intelligent-scaling/last-scaled-decision']).toContain(
         `The model's answer was refused: ${refused}.`,
       );
-      expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
+      expect(warningsIn(rsp)).toEqual([
         {
           severity: Severity.SEVERITY_WARNING,
           message: `refused the model's answer: ${refused}; the rules decided`,
@@ -355,38 +371,18 @@ describe('a slow, failing or unreasonable model falls back to the rules', () => 
     expect(annotationsIn(rsp)['intelligent-scaling/last-scaled-decision']).toBe(
       `Scale up from db.t3.micro to db.t3.small: CPU 96% > 85%. The model gave no usable answer (${cause.split(':')[0] ?? ''}).`,
     );
-    expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
-      {
-        severity: Severity.SEVERITY_WARNING,
-        message: `cannot get advice from the model: ${cause}; the rules decided`,
-        reason: 'AdvisorFallback',
-      },
-    ]);
+    expect(warningsIn(rsp)).toEqual([fallbackWarning(cause)]);
     expect(fake.calls).toBe(calls);
   });
 
   test('a Messages API that cannot be reached: the rules decide after the retries', async () => {
     const closed = await startFakeMessagesApi({ policy: 'follow' });
     await closed.close();
-    const logger = pino({ level: 'silent' });
-    const run = newRunFunction({
-      logger,
-      clock: { now: () => NOW },
-      advisorFor: newAdvisorFactory(
-        claudeSettingsFromEnv({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: closed.url }, 4),
-        noTelemetry,
-        logger,
-      ),
-    });
+    const run = runWithEnv({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: closed.url });
     const rsp = await run(busy());
     expect(instanceClassIn(rsp)).toBe('db.t3.small');
-    expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
-      {
-        severity: Severity.SEVERITY_WARNING,
-        message:
-          'cannot get advice from the model: unavailable: cannot connect to the Messages API; the rules decided',
-        reason: 'AdvisorFallback',
-      },
+    expect(warningsIn(rsp)).toEqual([
+      fallbackWarning('unavailable: cannot connect to the Messages API'),
     ]);
   });
 
@@ -399,13 +395,8 @@ describe('a slow, failing or unreasonable model falls back to the rules', () => 
     const { logger, lines } = debugLog();
     const rsp = await runWithClient(client, logger)(busy());
     expect(instanceClassIn(rsp)).toBe('db.t3.small');
-    expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
-      {
-        severity: Severity.SEVERITY_WARNING,
-        message:
-          'cannot get advice from the model: internal: the function failed to ask the model; its log says why; the rules decided',
-        reason: 'AdvisorFallback',
-      },
+    expect(warningsIn(rsp)).toEqual([
+      fallbackWarning('internal: the function failed to ask the model; its log says why'),
     ]);
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const failed = logged.find((line) => line['msg'] === 'cannot ask the model');
@@ -428,14 +419,7 @@ describe('a slow, failing or unreasonable model falls back to the rules', () => 
     expect(elapsedMs).toBeGreaterThanOrEqual(950);
     expect(elapsedMs).toBeLessThan(3000);
     expect(instanceClassIn(rsp)).toBe('db.t3.small');
-    expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING)).toEqual([
-      {
-        severity: Severity.SEVERITY_WARNING,
-        message:
-          'cannot get advice from the model: timeout: no answer within 1s; the rules decided',
-        reason: 'AdvisorFallback',
-      },
-    ]);
+    expect(warningsIn(rsp)).toEqual([fallbackWarning('timeout: no answer within 1s')]);
   });
 });
 
@@ -478,15 +462,7 @@ describe('the API key', () => {
   test('a key no HTTP header can carry is refused without being sent or logged', async () => {
     fake = await startFakeMessagesApi({ policy: 'follow' });
     const { logger, lines } = debugLog();
-    const run = newRunFunction({
-      logger,
-      clock: { now: () => NOW },
-      advisorFor: newAdvisorFactory(
-        claudeSettingsFromEnv({ ANTHROPIC_BASE_URL: fake.url }, 4),
-        noTelemetry,
-        logger,
-      ),
-    });
+    const run = runWithEnv({ ANTHROPIC_BASE_URL: fake.url }, logger);
     const request = busy();
     const broken = 'sk-ant-first-half\nsecond-half';
     request.credentials = {
@@ -521,16 +497,7 @@ describe('the API key', () => {
 
   test('no key anywhere: the rules decide, quietly', async () => {
     fake = await startFakeMessagesApi({ policy: 'follow' });
-    const logger = pino({ level: 'silent' });
-    const run = newRunFunction({
-      logger,
-      clock: { now: () => NOW },
-      advisorFor: newAdvisorFactory(
-        claudeSettingsFromEnv({ ANTHROPIC_BASE_URL: fake.url }, 4),
-        noTelemetry,
-        logger,
-      ),
-    });
+    const run = runWithEnv({ ANTHROPIC_BASE_URL: fake.url });
     const rsp = await run(busy());
     expect(fake.calls).toBe(0);
     expect(instanceClassIn(rsp)).toBe('db.t3.small');
