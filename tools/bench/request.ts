@@ -28,18 +28,20 @@ export function repoRoot(): string {
   return dir;
 }
 
-function isJson(value: unknown): value is Json {
+/** isJson tells a JSON object from every other JSON value. */
+export function isJson(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** at reads a dotted field path, as patches name fields. */
-function at(obj: unknown, path: string): unknown {
+export function at(obj: unknown, path: string): unknown {
   return path
     .split('.')
     .reduce<unknown>((node, key) => (isJson(node) ? node[key] : undefined), obj);
 }
 
-function setAt(obj: Json, path: string, value: unknown): void {
+/** setAt writes a dotted field path, making the objects on the way. */
+export function setAt(obj: Json, path: string, value: unknown): void {
   const keys = path.split('.');
   const last = keys.pop() ?? '';
   let node = obj;

@@ -8,17 +8,11 @@ import type { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript
 
 import { writeState } from '../../src/scaling/state.js';
 import { addSeconds } from '../../src/time.js';
-import { loadExampleRequest } from './request.js';
+import { at, isJson, loadExampleRequest, setAt } from './request.js';
 import type { Scenario } from './scenario.js';
 
 const BASE_CLASS = 'db.t3.micro';
 const CHOSEN_CLASS = 'db.t3.small';
-
-type Json = Record<string, unknown>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** annotationsAt is what the function wrote at its last analysis, a minute before now. */
 function annotationsAt(now: Date): Record<string, string> {
@@ -40,15 +34,13 @@ function annotationsAt(now: Date): Record<string, string> {
 function betweenAnalyses(req: RunFunctionRequest, now: Date): RunFunctionRequest {
   for (const observed of Object.values(req.observed?.resources ?? {})) {
     const body = structuredClone(observed.resource ?? {});
-    const metadata = isJson(body['metadata']) ? body['metadata'] : {};
-    const annotations = isJson(metadata['annotations']) ? metadata['annotations'] : {};
-    body['metadata'] = { ...metadata, annotations: { ...annotations, ...annotationsAt(now) } };
-    const spec = isJson(body['spec']) ? body['spec'] : {};
-    const forProvider = isJson(spec['forProvider']) ? spec['forProvider'] : {};
-    body['spec'] = { ...spec, forProvider: { ...forProvider, instanceClass: CHOSEN_CLASS } };
-    const status = isJson(body['status']) ? body['status'] : {};
-    const atProvider = isJson(status['atProvider']) ? status['atProvider'] : {};
-    body['status'] = { ...status, atProvider: { ...atProvider, instanceClass: CHOSEN_CLASS } };
+    const annotations = at(body, 'metadata.annotations');
+    setAt(body, 'metadata.annotations', {
+      ...(isJson(annotations) ? annotations : {}),
+      ...annotationsAt(now),
+    });
+    setAt(body, 'spec.forProvider.instanceClass', CHOSEN_CLASS);
+    setAt(body, 'status.atProvider.instanceClass', CHOSEN_CLASS);
     observed.resource = body;
   }
   return req;
