@@ -7,7 +7,7 @@ import { instanceClass } from '../../src/scaling/instance-classes.js';
 import type { Engine, InstanceClass } from '../../src/scaling/instance-classes.js';
 import { ladderPosition, nextClass } from '../../src/scaling/ladder.js';
 import type { Policy } from '../../src/scaling/policy.js';
-import { scaleDownCheck } from '../../src/scaling/thresholds.js';
+import { scaleUpFindings } from '../../src/scaling/thresholds.js';
 import { formatRfc3339 } from '../../src/time.js';
 import type { Demand } from './demand.js';
 import { upTriggers, utilisationOn } from './metrics.js';
@@ -178,10 +178,17 @@ function resizesOf(minutes: readonly Minute[], policy: Policy): Resize[] {
 }
 
 /**
- * reversed says whether the demand that caused `first` has moved back past the opposite
- * threshold by the time of `demand`: after a scale-up from A, every signal that triggered it is
- * on the quiet side of its scale-down threshold on A; after a scale-down from B, some signal is
- * past its scale-up threshold on B.
+ * REVERSAL_MARGIN_POINTS is how far inside its scale-up threshold a signal must be back for the
+ * demand that tripped it to count as reversed: far enough that noise around the threshold is not
+ * taken for a change of demand.
+ */
+export const REVERSAL_MARGIN_POINTS = 10;
+
+/**
+ * reversed says whether the demand that caused `first` has moved back by the time of `demand`:
+ * after a scale-up from A, every signal that triggered it is back inside its scale-up threshold
+ * on A by REVERSAL_MARGIN_POINTS; after a scale-down from B, some signal is past its scale-up
+ * threshold on B.
  */
 export function reversed(
   first: {
@@ -195,9 +202,15 @@ export function reversed(
   const cls = known(first.from);
   if (cls === undefined) return true;
   if (first.direction === 'down') return upTriggers(demand, cls, ctx.engine, ctx.policy).length > 0;
-  const check = scaleDownCheck(utilisationOn(demand, cls, ctx.engine), ctx.policy.scaleDown);
+  const { cpuPercent, freeMemoryPercent, connectionsPercent } = ctx.policy.scaleUp;
+  const withMargin = {
+    cpuPercent: cpuPercent - REVERSAL_MARGIN_POINTS,
+    freeMemoryPercent: freeMemoryPercent + REVERSAL_MARGIN_POINTS,
+    connectionsPercent: connectionsPercent - REVERSAL_MARGIN_POINTS,
+  };
+  const findings = scaleUpFindings(utilisationOn(demand, cls, ctx.engine), withMargin);
   const signals = first.triggers.length > 0 ? first.triggers : ['cpu', 'memory', 'connections'];
-  return signals.every((s) => check.findings.some((f) => f.signal === s && f.holds));
+  return signals.every((s) => findings.some((f) => f.signal === s && !f.holds));
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The figures, on hand-made minutes: flaps (a reversal within the window while the demand that
- * caused the first resize has not moved back past the opposite threshold), reaction to a
+ * caused the first resize has not moved back), reaction to a
  * threshold crossing, how soon after an overload a scale-down came, model calls per interval,
  * and cost.
  */
@@ -102,7 +102,7 @@ describe('flapsOf', () => {
   test.each<Row>([
     {
       name: 'up, then down once the demand is quiet on the old class',
-      reason: 'memory fell past the scale-down threshold on the small: the demand reversed',
+      reason: 'memory fell past even the scale-down threshold on the small: the demand reversed',
       given: [
         { minutes: 10, demand: OVERFLOWS_SMALL, runs: s },
         { minutes: 30, demand: OVERFLOWS_SMALL, runs: s, resizeTo: m },
@@ -128,12 +128,22 @@ describe('flapsOf', () => {
       ],
     },
     {
-      name: 'up, then down to a demand between the thresholds of the old class',
-      reason: 'back under the scale-up threshold is not past the scale-down one: still a flap',
+      name: 'up, then down once the demand fits the old class with room to spare',
+      reason: 'the memory that tripped the scale-up is back 35 points clear of its threshold',
       given: [
         { minutes: 10, demand: OVERFLOWS_SMALL, runs: s },
         { minutes: 30, demand: OVERFLOWS_SMALL, runs: s, resizeTo: m },
         { minutes: 10, demand: FITS_SMALL, runs: m, resizeTo: s },
+      ],
+      want: [],
+    },
+    {
+      name: 'up, then down to a demand just inside the threshold of the old class',
+      reason: 'five points inside the scale-up threshold is noise around it, not a change of demand',
+      given: [
+        { minutes: 10, demand: OVERFLOWS_SMALL, runs: s },
+        { minutes: 30, demand: OVERFLOWS_SMALL, runs: s, resizeTo: m },
+        { minutes: 10, demand: { ...FITS_SMALL, memoryBytes: 1.6 * GiB }, runs: m, resizeTo: s },
       ],
       want: [
         {
