@@ -139,7 +139,8 @@ describe('flapsOf', () => {
     },
     {
       name: 'up, then down to a demand just inside the threshold of the old class',
-      reason: 'five points inside the scale-up threshold is noise around it, not a change of demand',
+      reason:
+        'five points inside the scale-up threshold is noise around it, not a change of demand',
       given: [
         { minutes: 10, demand: OVERFLOWS_SMALL, runs: s },
         { minutes: 30, demand: OVERFLOWS_SMALL, runs: s, resizeTo: m },
