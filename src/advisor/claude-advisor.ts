@@ -40,6 +40,9 @@ export interface ClaudeAdvisorOptions {
   readonly log: Logger;
 }
 
+/** INTERNAL_DETAIL says that a call failed for a reason of this function's, not the model's. */
+const INTERNAL_DETAIL = 'the function failed to ask the model; its log says why';
+
 function failure(cause: FallbackCause, detail: string, usage?: TokenUsage): AdvisorAnswer {
   return { ok: false, cause, detail, ...(usage !== undefined && { usage }) };
 }
@@ -73,7 +76,7 @@ export function failureOf(
       'the Messages API answered with something that is not a message',
     );
   }
-  return failure('internal', 'the function failed to ask the model; its log says why');
+  return failure('internal', INTERNAL_DETAIL);
 }
 
 function usageOf(message: Anthropic.Message): TokenUsage {
@@ -160,7 +163,7 @@ async function ask(
  */
 function flightKey(options: ClaudeAdvisorOptions, request: AdviceRequest): string {
   const { subject, rules } = request;
-  const asked = createHash('sha256')
+  return createHash('sha256')
     .update(
       JSON.stringify([
         options.apiKey,
@@ -174,7 +177,6 @@ function flightKey(options: ClaudeAdvisorOptions, request: AdviceRequest): strin
       ]),
     )
     .digest('hex');
-  return asked;
 }
 
 /** newClaudeAdvisor returns the advisor for one request. */
@@ -190,10 +192,7 @@ export function newClaudeAdvisor(options: ClaudeAdvisorOptions): Advisor {
         );
       } catch (err) {
         // A fault of this function's, not the model's: the rules decide, and the log says why.
-        const answer = failure(
-          'internal',
-          'the function failed to ask the model; its log says why',
-        );
+        const answer = failure('internal', INTERNAL_DETAIL);
         logFailure(log, err, answer, options.apiKey);
         return answer;
       }
