@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startFakeMessagesApi } from '../../tools/fake-messages-api/server.js';
 import type { FakeMessagesApi } from '../../tools/fake-messages-api/server.js';
+import { renderCompositionExample } from '../harness/examples.js';
 import { insecureCredentials, newFunctionClient } from '../harness/grpc-client.js';
 import type { FunctionClient } from '../harness/grpc-client.js';
-import { freshMetrics, renderComposition } from '../harness/render.js';
 import { startServer } from '../harness/server-process.js';
 import type { ServerProcess } from '../harness/server-process.js';
-import { examplePath, loadExample, loadYamlDocument } from '../harness/yaml-docs.js';
+import { loadExample } from '../harness/yaml-docs.js';
 
 const KEY = 'sk-ant-api03-e2e-secret-key-fedcba9876543210';
 
@@ -22,13 +22,8 @@ const PREFIX = 'function_intelligent_scaling_';
 
 /** renderWithKey renders the composition example with the key as the step's Secret. */
 function renderWithKey(client: FunctionClient) {
-  return renderComposition({
-    xr: freshMetrics(loadYamlDocument(examplePath('composition/xr.yaml')), new Date()),
-    composition: loadYamlDocument(examplePath('composition/composition.yaml')),
-    functions: loadExample('composition/functions.yaml'),
-    observed: loadExample('composition/observed.yaml'),
+  return renderCompositionExample((req) => client.runFunction(req), {
     credentials: [secretWithKey(KEY)],
-    steps: { 'function-intelligent-scaling': (req) => client.runFunction(req) },
     includeResults: true,
   });
 }

@@ -6,27 +6,21 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { generateCertificates } from '../harness/certificates.js';
+import { FUNCTION_NAME, renderCompositionExample } from '../harness/examples.js';
 import type { TestCertificates } from '../harness/certificates.js';
 import { newFunctionClient, tlsCredentials, insecureCredentials } from '../harness/grpc-client.js';
 import type { FunctionClient } from '../harness/grpc-client.js';
-import { freshMetrics, renderComposition, renderOperation } from '../harness/render.js';
+import { freshMetrics, renderOperation } from '../harness/render.js';
+import type { KubeObject } from '../harness/objects.js';
 import { startServer } from '../harness/server-process.js';
 import type { ServerProcess } from '../harness/server-process.js';
 import { examplePath, loadExample, loadYamlDocument } from '../harness/yaml-docs.js';
 
-const FUNCTION = 'function-intelligent-scaling';
+const FUNCTION = FUNCTION_NAME;
 
-function composition(
-  client: FunctionClient,
-  xr = freshMetrics(loadYamlDocument(examplePath('composition/xr.yaml')), new Date()),
-) {
-  return renderComposition({
-    xr,
-    composition: loadYamlDocument(examplePath('composition/composition.yaml')),
-    functions: loadExample('composition/functions.yaml'),
-    observed: loadExample('composition/observed.yaml'),
-    credentials: loadExample('composition/secrets.yaml'),
-    steps: { [FUNCTION]: (req) => client.runFunction(req) },
+function composition(client: FunctionClient, xr?: KubeObject) {
+  return renderCompositionExample((req) => client.runFunction(req), {
+    ...(xr !== undefined && { xr }),
     includeResults: true,
   });
 }

@@ -11,25 +11,17 @@ import { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
 import { METRICS_MESSAGE, METRICS_PATH } from '../../src/telemetry/metrics-server.js';
+import { renderCompositionExample } from '../harness/examples.js';
 import { insecureCredentials, newFunctionClient } from '../harness/grpc-client.js';
 import type { FunctionClient } from '../harness/grpc-client.js';
-import { freshMetrics, renderComposition } from '../harness/render.js';
 import { runServer, startServer } from '../harness/server-process.js';
 import type { ServerProcess } from '../harness/server-process.js';
-import { examplePath, loadExample, loadYamlDocument } from '../harness/yaml-docs.js';
 
 const PREFIX = 'function_intelligent_scaling_';
 
 /** renderExample renders the composition example, with fresh metrics, through client. */
 function renderExample(client: FunctionClient) {
-  return renderComposition({
-    xr: freshMetrics(loadYamlDocument(examplePath('composition/xr.yaml')), new Date()),
-    composition: loadYamlDocument(examplePath('composition/composition.yaml')),
-    functions: loadExample('composition/functions.yaml'),
-    observed: loadExample('composition/observed.yaml'),
-    credentials: loadExample('composition/secrets.yaml'),
-    steps: { 'function-intelligent-scaling': (req) => client.runFunction(req) },
-  });
+  return renderCompositionExample((req) => client.runFunction(req));
 }
 
 /** scrape fetches /metrics and returns its sample lines. */
