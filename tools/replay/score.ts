@@ -122,6 +122,16 @@ function triggersOn(demand: Demand, cls: string, ctx: ScoreContext): string[] {
   return c === undefined ? [] : upTriggers(demand, c, ctx.engine, ctx.policy).map((f) => f.signal);
 }
 
+/** stepMinutesOf is how many minutes one run of the replay stands for. */
+function stepMinutesOf(ctx: ScoreContext): number {
+  return ctx.stepSeconds / 60;
+}
+
+/** intervalStepsOf is how many runs one analysis interval spans, at least one. */
+function intervalStepsOf(ctx: ScoreContext): number {
+  return Math.max(1, Math.round(ctx.policy.analysisIntervalSeconds / ctx.stepSeconds));
+}
+
 function countResults(minutes: readonly Minute[], reason: string): number {
   return minutes.reduce(
     (n, m) =>
@@ -259,11 +269,7 @@ function median(values: readonly number[]): number | null {
  * counted as unanswered.
  */
 export function reactionOf(minutes: readonly Minute[], ctx: ScoreContext): Reaction {
-  const intervalSteps = Math.max(
-    1,
-    Math.round(ctx.policy.analysisIntervalSeconds / ctx.stepSeconds),
-  );
-  const stepMinutes = ctx.stepSeconds / 60;
+  const intervalSteps = intervalStepsOf(ctx);
   const delays: number[] = [];
   let crossings = 0;
   let open: number | undefined;
@@ -273,7 +279,7 @@ export function reactionOf(minutes: readonly Minute[], ctx: ScoreContext): React
       m.resize !== undefined &&
       ladderPosition(ctx.policy, m.resize.to) > ladderPosition(ctx.policy, m.resize.from);
     if (open !== undefined && scaledUp) {
-      delays.push((i - open) * stepMinutes);
+      delays.push((i - open) * stepMinutesOf(ctx));
       open = undefined;
     }
     const inFlight = m.requestedClass !== m.runningClass;
@@ -305,7 +311,7 @@ function scaleDownAfterOverload(minutes: readonly Minute[], ctx: ScoreContext): 
       m.resize !== undefined &&
       ladderPosition(ctx.policy, m.resize.to) < ladderPosition(ctx.policy, m.resize.from);
     if (down && lastOverload !== undefined) {
-      const over = (i - lastOverload - 1) * (ctx.stepSeconds / 60);
+      const over = (i - lastOverload - 1) * stepMinutesOf(ctx);
       best = best === null ? over : Math.min(best, over);
     }
     if (triggersOn(m.demand, m.runningClass, ctx).length > 0) lastOverload = i;
@@ -323,10 +329,7 @@ function failedCalls(minutes: readonly Minute[]): Record<string, number> {
 
 /** score computes every figure of one replay. */
 export function score(minutes: readonly Minute[], ctx: ScoreContext): Figures {
-  const intervalSteps = Math.max(
-    1,
-    Math.round(ctx.policy.analysisIntervalSeconds / ctx.stepSeconds),
-  );
+  const intervalSteps = intervalStepsOf(ctx);
   const tokens = sumTokens(minutes);
   const modelCalls = minutes.reduce((n, m) => n + m.outcome.modelCalls.length, 0);
   const resizeList = resizesOf(minutes, ctx.policy);
@@ -360,7 +363,7 @@ export function score(minutes: readonly Minute[], ctx: ScoreContext): Figures {
     reaction: reactionOf(minutes, ctx),
     minutesAboveScaleUp:
       minutes.filter((m) => triggersOn(m.demand, m.runningClass, ctx).length > 0).length *
-      (ctx.stepSeconds / 60),
+      stepMinutesOf(ctx),
     scaleDownAfterOverloadMinutes: scaleDownAfterOverload(minutes, ctx),
     refused: countResults(minutes, 'AdviceRefused'),
     fallbacks: countResults(minutes, 'AdvisorFallback'),
