@@ -7,20 +7,26 @@ const rfc3339 =
 export function parseRfc3339(text: string): Date | undefined {
   const match = rfc3339.exec(text);
   if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i]));
-  const [offsetHours, offsetMinutes] = [Number(match[9] ?? 0), Number(match[10] ?? 0)];
-  if (year === undefined || month === undefined || day === undefined) return undefined;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
+  const offsetHours = Number(match[9] ?? 0);
+  const offsetMinutes = Number(match[10] ?? 0);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   // Like Kubernetes, no leap second: 60 is not a valid second.
-  if ((hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
   // Digits past the millisecond are cut, not rounded, as Date.parse would.
-  const millis = Number((match[7] ?? '').slice(0, 3).padEnd(3, '0'));
-  const instant = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
+  const fraction = match[7];
+  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   // Date.UTC reads years 0-99 as 1900-1999.
-  if (year < 100) instant.setUTCFullYear(year, month - 1, day);
+  if (year < 100) ms = new Date(ms).setUTCFullYear(year, month - 1, day);
   const offsetMs = (offsetHours * 60 + offsetMinutes) * 60_000;
-  return new Date(instant.getTime() + (match[8] === '+' ? -offsetMs : offsetMs));
+  return new Date(match[8] === '+' ? ms - offsetMs : ms + offsetMs);
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -33,9 +39,16 @@ function daysInMonth(year: number, month: number): number {
 
 /** formatRfc3339 writes the instant in UTC to the second, as the demo's annotations do. */
 export function formatRfc3339(instant: Date): string {
+  // One call writes the same few instants (now, above all) several times over.
+  const ms = instant.getTime();
+  if (ms === lastFormatted.ms) return lastFormatted.text;
   // toISOString always ends in ".sssZ", whatever the year.
-  return `${instant.toISOString().slice(0, -5)}Z`;
+  const text = `${instant.toISOString().slice(0, -5)}Z`;
+  lastFormatted = { ms, text };
+  return text;
 }
+
+let lastFormatted = { ms: Number.NaN, text: '' };
 
 /** secondsBetween returns `later - earlier` in seconds. */
 export function secondsBetween(earlier: Date, later: Date): number {

@@ -102,7 +102,8 @@ function expectedType(expected: string): string {
   return expected === 'record' ? 'object' : expected;
 }
 
-function typeName(value: unknown): string {
+/** typeName names a JSON value's type for a message: `null`, `array`, `object`, `string`... */
+export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   return typeof value;

@@ -18,9 +18,16 @@ export const INPUT_CACHE_ENTRIES = 32;
 /** INPUT_CACHE_MAX_KEY_LENGTH is the longest input, as JSON text, whose reading is remembered. */
 export const INPUT_CACHE_MAX_KEY_LENGTH = 64 * 1024;
 
-// A pipeline step sends the same input on every call, so its reading is remembered by its JSON
-// text, the least recently used forgotten first. Readings are frozen: every caller shares them.
-const readings = new Map<string, InputReading>();
+/** Remembered is an input as it was given, frozen, and its reading. */
+interface Remembered {
+  readonly given: unknown;
+  readonly reading: InputReading;
+}
+
+// A pipeline step sends the same input on every call, so its reading is remembered, the most
+// recently used first. An input is found by comparing it with those remembered, which costs a
+// fraction of writing it out as text. Readings are frozen: every caller shares them.
+const remembered: Remembered[] = [];
 
 /**
  * readInput validates a step's input and fills its defaults. Undefined or an empty object means
@@ -29,20 +36,33 @@ const readings = new Map<string, InputReading>();
  */
 export function readInput(raw: Record<string, unknown> | undefined): InputReading {
   const given = raw === undefined || Object.keys(raw).length === 0 ? noInput : raw;
-  const key = JSON.stringify(given);
-  const remembered = readings.get(key);
-  if (remembered !== undefined) {
-    readings.delete(key);
-    readings.set(key, remembered);
-    return remembered;
+  const index = remembered.findIndex((entry) => sameJson(entry.given, given));
+  const found = remembered[index];
+  if (found !== undefined) {
+    if (index > 0) remembered.unshift(...remembered.splice(index, 1));
+    return found.reading;
   }
   const reading = deepFreeze(parse(given));
-  if (key.length <= INPUT_CACHE_MAX_KEY_LENGTH) {
-    readings.set(key, reading);
-    const oldest = readings.keys().next();
-    if (readings.size > INPUT_CACHE_ENTRIES && oldest.done !== true) readings.delete(oldest.value);
+  if (JSON.stringify(given).length <= INPUT_CACHE_MAX_KEY_LENGTH) {
+    remembered.unshift({ given: deepFreeze(structuredClone(given)), reading });
+    remembered.length = Math.min(remembered.length, INPUT_CACHE_ENTRIES);
   }
   return reading;
+}
+
+/** sameJson tells whether two JSON values are equal, whatever the order of their keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => sameJson(item, b[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  return keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]));
 }
 
 function parse(given: unknown): InputReading {

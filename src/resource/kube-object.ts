@@ -13,8 +13,8 @@ export interface ObjectRef {
 
 const stringMap = z.record(z.string(), z.string());
 
-/** metadataSchema is the part of metadata this function reads; everything else passes through. */
-export const metadataSchema = z.looseObject({
+/** metadataSchema is the part of metadata this function reads; everything else is ignored, and not copied. */
+export const metadataSchema = z.object({
   name: z.string().min(1, { error: 'must not be empty' }),
   namespace: z.string().optional(),
   labels: stringMap.optional(),
@@ -22,7 +22,7 @@ export const metadataSchema = z.looseObject({
 });
 
 /** objectSchema is the common head of every object. */
-export const objectSchema = z.looseObject({
+export const objectSchema = z.object({
   apiVersion: z.string().min(1),
   kind: z.string().min(1),
   metadata: metadataSchema,

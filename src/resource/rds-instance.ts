@@ -30,16 +30,16 @@ export interface RdsInstance {
   readonly externalName?: string;
 }
 
-const rdsInstanceSchema = z.looseObject({
+const rdsInstanceSchema = z.object({
   metadata: metadataSchema,
   spec: z
-    .looseObject({
-      forProvider: z.looseObject({ instanceClass: z.string().optional() }).optional(),
+    .object({
+      forProvider: z.object({ instanceClass: z.string().optional() }).optional(),
     })
     .optional(),
   status: z
-    .looseObject({
-      atProvider: z.looseObject({ instanceClass: z.string().optional() }).optional(),
+    .object({
+      atProvider: z.object({ instanceClass: z.string().optional() }).optional(),
     })
     .optional(),
 });

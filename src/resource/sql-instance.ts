@@ -22,32 +22,32 @@ export interface SqlInstance extends ObjectRef {
   readonly resourceRefs: readonly ObjectRef[];
 }
 
-const refSchema = z.looseObject({
+const refSchema = z.object({
   apiVersion: z.string(),
   kind: z.string(),
   name: z.string(),
   namespace: z.string().optional(),
 });
 
-const sqlInstanceSchema = z.looseObject({
+const sqlInstanceSchema = z.object({
   apiVersion: z.string().min(1),
   kind: z.string().min(1),
   metadata: metadataSchema,
   spec: z
-    .looseObject({
+    .object({
       parameters: z
-        .looseObject({
+        .object({
           instanceClass: z.string().optional(),
           engine: z.string().optional(),
           region: z.string().optional(),
         })
         .optional(),
       // Crossplane v2 keeps machinery under spec.crossplane; v1 kept it at the top of spec.
-      crossplane: z.looseObject({ resourceRefs: z.array(refSchema).optional() }).optional(),
+      crossplane: z.object({ resourceRefs: z.array(refSchema).optional() }).optional(),
       resourceRefs: z.array(refSchema).optional(),
     })
     .optional(),
-  status: z.looseObject({ performanceMetrics: z.unknown().optional() }).optional(),
+  status: z.object({ performanceMetrics: z.unknown().optional() }).optional(),
 });
 
 /** SqlInstanceReading is either the composite or why it cannot be read. */

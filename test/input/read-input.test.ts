@@ -489,6 +489,17 @@ describe('readInput', () => {
     expect(again).toEqual(evictedReading);
   });
 
+  test('reads an input changed after it was read anew, and not one only reordered', () => {
+    const given = withSpec({ cooldown: '23m' });
+    const first = readInput(given);
+    const reordered = Object.fromEntries(Object.entries(given).reverse());
+    expect(readInput(reordered)).toBe(first);
+    (given['spec'] as Record<string, unknown>)['cooldown'] = '24m';
+    const changed = readInput(given);
+    expect(changed).not.toBe(first);
+    expect(changed.ok && changed.input.policy.cooldownSeconds).toBe(24 * 60);
+  });
+
   test('does not remember an input longer than its limit', () => {
     const long = { ...withSpec({}), systemPrompt: 'x'.repeat(INPUT_CACHE_MAX_KEY_LENGTH) };
     const first = readInput(long);

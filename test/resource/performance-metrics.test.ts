@@ -313,6 +313,46 @@ const rows: Row[] = [
       problem: 'status.performanceMetrics.metrics.FreeableMemory.value: must not be negative',
     },
   },
+  {
+    name: 'unit not a string',
+    reason: 'A unit is a name; anything else is a malformed datapoint.',
+    given: withMetrics({ CPUUtilization: cpu({ unit: 1 }) }),
+    want: {
+      ok: false,
+      problem: 'status.performanceMetrics.metrics.CPUUtilization.unit: expected string, got number',
+    },
+  },
+  {
+    name: 'datapoint timestamp not a string',
+    reason: 'A time is RFC 3339 text; an epoch number is not read as one.',
+    given: withMetrics({ CPUUtilization: cpu({ timestamp: 1757940720 }) }),
+    want: {
+      ok: false,
+      problem:
+        'status.performanceMetrics.metrics.CPUUtilization.timestamp: expected string, got number',
+    },
+  },
+  {
+    name: 'metrics null',
+    reason: 'A block whose metrics are null was written by a broken step, not an idle one.',
+    given: withMetrics(null as unknown as Record<string, unknown>),
+    want: { ok: false, problem: 'status.performanceMetrics.metrics: expected object, got null' },
+  },
+  {
+    name: 'region not a string',
+    reason: 'The region is checked like the database name.',
+    given: { region: ['us-west-2'] },
+    want: { ok: false, problem: 'status.performanceMetrics.region: expected string, got array' },
+  },
+  {
+    name: 'the first bad field of a datapoint is reported',
+    reason: 'A datapoint is checked value, unit, then time, as the block is read.',
+    given: withMetrics({ CPUUtilization: { value: -1, unit: 3, timestamp: 'soon' } }),
+    want: {
+      ok: false,
+      problem: 'status.performanceMetrics.metrics.CPUUtilization.value: must not be negative',
+    },
+  },
 ];
 
 describe('readPerformanceMetrics', () => {
