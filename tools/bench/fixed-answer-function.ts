@@ -1,0 +1,33 @@
+/**
+ * A function that answers every call with one fixed response, read at start from a file holding
+ * an encoded RunFunctionResponse: what our server answered the bench's request. Served by this
+ * project's own server code, like the echo, it costs what a response of our size costs on this
+ * stack, with no deciding; the layers tool (layers.ts) compares it with the echo and with ours.
+ *
+ *   node build/tools/bench/fixed-answer-function.js --insecure --address 127.0.0.1:0 <file>
+ */
+import { readFileSync } from 'node:fs';
+
+import { RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
+
+import { parseConfig } from '../../src/config.js';
+import { newLogger } from '../../src/logger.js';
+import { startFunctionServer } from '../../src/server/grpc-server.js';
+import { drainOnSignals } from '../../src/server/shutdown.js';
+
+const file = process.argv.at(-1) ?? '';
+const outcome = parseConfig(process.argv.slice(2, -1), process.env);
+if (outcome.kind !== 'config' || !file.endsWith('.bin')) {
+  const why = outcome.kind === 'error' ? outcome.message : 'want flags, then a .bin file';
+  process.stderr.write(`${why}\n`);
+  process.exit(2);
+}
+const answer = RunFunctionResponse.decode(readFileSync(file));
+const logger = newLogger(outcome.config);
+const server = await startFunctionServer(outcome.config, {
+  logger,
+  // The handler encodes whatever it is given on every call, as it does our server's answers.
+  runFunction: () => Promise.resolve(answer),
+});
+await drainOnSignals(server, logger);
+process.exit(0);
