@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Input } from '../input/prompt.js';
 import { readPerformanceMetrics } from '../resource/performance-metrics.js';
 import type { SqlInstance } from '../resource/sql-instance.js';
+import { rulesAdvisor } from '../scaling/advisor.js';
 import type { Advisor, Subject } from '../scaling/advisor.js';
 import { decide } from '../scaling/decide.js';
 import type { Decision } from '../scaling/decide.js';
@@ -63,12 +64,7 @@ export function logFor(ctx: StepContext, xr: SqlInstance): Logger {
 
 /** analyse decides one database and logs the outcome under the caller's logger. */
 export async function analyse(ctx: StepContext, target: Target, log: Logger): Promise<Decision> {
-  // A deadline timer cleared once the decision is made: AbortSignal.timeout would keep each
-  // call's timer and signal alive for the whole timeout, however quickly the call ends.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => {
-    deadline.abort(new DOMException('the analysis deadline passed', 'TimeoutError'));
-  }, ctx.input.advisor.timeoutSeconds * 1000);
+  const deadline = ctx.advisor === rulesAdvisor ? undefined : startDeadline(ctx.input);
   const decision = await decide({
     now: ctx.now,
     policy: ctx.input.policy,
@@ -77,15 +73,36 @@ export async function analyse(ctx: StepContext, target: Target, log: Logger): Pr
     state: target.state,
     ...(target.instance !== undefined && { instance: target.instance }),
     advisor: ctx.advisor,
-    signal: deadline.signal,
+    signal: deadline?.signal ?? NEVER_ABORTED,
   }).finally(() => {
-    clearTimeout(timer);
+    deadline?.clear();
   });
   const previous = target.state.ok ? target.state.state.recommendedClass : undefined;
   const recommended = decision.recommendedClass;
   logDecision(log, decision, recommended !== undefined && recommended !== previous);
   ctx.telemetry.decision(decision);
   return decision;
+}
+
+// The built-in rules answer at once and never look at the signal, so they get no deadline.
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * startDeadline starts the analysis's deadline, a timer cleared once the decision is made:
+ * AbortSignal.timeout would keep each call's timer and signal alive for the whole timeout,
+ * however quickly the call ends.
+ */
+function startDeadline(input: Input): { readonly signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new DOMException('the analysis deadline passed', 'TimeoutError'));
+  }, input.advisor.timeoutSeconds * 1000);
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** ownAnnotations keeps only this function's annotations, to carry them forward unchanged. */
