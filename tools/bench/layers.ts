@@ -5,11 +5,13 @@
  * - `echo`: the baseline, answering with the request's desired state (echo-function.ts);
  * - `fixed answer`: our server's answer to this request, captured once and sent for every call
  *   (fixed-answer-function.ts): what a response of our size costs on this stack, no deciding;
+ * - `fixed answer, logged`: the same, logging on every call the info line our server logs for a
+ *   resize, as the rules scenario's every call is one;
  * - `ours, no metrics`: our server with `--metrics-address ""`;
  * - `ours`: our server as the bench runs it, serving /metrics.
  *
- * What separates `fixed answer` from `ours, no metrics` is deciding and logging; the last step is
- * what the metrics cost. Prints a table and writes bench/results/layers.json.
+ * What separates `fixed answer, logged` from `ours, no metrics` is deciding; the last step is what
+ * the metrics cost. Prints a table and writes bench/results/layers.json.
  *
  *   npm run bench:layers -- [--repetitions 3] [--requests 20000]
  */
@@ -101,6 +103,14 @@ async function main(): Promise<void> {
         command: { script: built('fixed-answer-function.js'), args: [...INSECURE, answerFile] },
       },
       {
+        name: 'fixed answer, logged',
+        command: {
+          script: built('fixed-answer-function.js'),
+          args: [...INSECURE, answerFile],
+          env: { FIXED_ANSWER_LOG: '1' },
+        },
+      },
+      {
         name: 'ours, no metrics',
         command: { script: ourScript, args: [...INSECURE, '--metrics-address', ''] },
       },
@@ -184,7 +194,7 @@ function formatLayers(results: readonly LayerResult[], requests: number, reps: n
     const previous = results[i - 1];
     const step = previous === undefined ? '' : `+${(r.p50Ms - previous.p50Ms).toFixed(3)}`;
     return [
-      r.name.padEnd(17),
+      r.name.padEnd(21),
       r.requestsPerSecond.toFixed(0).padStart(6),
       r.p50Ms.toFixed(3).padStart(7),
       step.padStart(7),
@@ -192,7 +202,7 @@ function formatLayers(results: readonly LayerResult[], requests: number, reps: n
       r.cpuMsPerRequest.toFixed(3).padStart(11),
     ].join('  ');
   });
-  const header = ['server'.padEnd(17), ' req/s', ' p50 ms', '   step', ' /echo', 'CPU ms/req'].join(
+  const header = ['server'.padEnd(21), ' req/s', ' p50 ms', '   step', ' /echo', 'CPU ms/req'].join(
     '  ',
   );
   return `${head}${header}\n${rows.join('\n')}\n`;
