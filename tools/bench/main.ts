@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
@@ -31,9 +32,17 @@ import type { BenchServer, ServerCommand } from './server.js';
 
 const KIB_PER_MIB = 1024;
 const WARMUP = { concurrency: 16, requests: 3_000 };
-// V8 grows the heap to its working size over the first 100,000 or so calls; RSS is compared
-// after that, so growth means something kept per call, not the heap finding its size.
-const MEMORY = { concurrency: 16, warmupRequests: 100_000, requests: 50_000, pauseMs: 3_000 };
+// RSS settles over the first 200,000 or so calls: read after full collections, rounds of 50,000
+// went 133, 140-142, 145, 142-146, 143-144 MiB in two runs. RSS is compared after that, so
+// growth means something kept per call, not the heap finding its size. Each reading follows a
+// full collection (collect-on-signal.ts), so garbage not yet collected is not counted as growth.
+const MEMORY = {
+  concurrency: 16,
+  warmupRequests: 200_000,
+  requests: 50_000,
+  drainMs: 1_000,
+  settleMs: 2_000,
+};
 // --quick divides every request count by this, for a smoke run of the bench itself.
 const QUICK_DIVISOR = 10;
 
@@ -55,6 +64,7 @@ interface Paths {
   readonly main: string;
   readonly echo: string;
   readonly load: string;
+  readonly collectOnSignal: string;
   readonly results: string;
   readonly profiles: string;
 }
@@ -95,10 +105,11 @@ function paths(): Paths {
     main: join(root, 'dist', 'main.js'),
     echo: join(root, 'build', 'tools', 'bench', 'echo-function.js'),
     load: join(root, 'build', 'tools', 'bench', 'load.js'),
+    collectOnSignal: join(root, 'build', 'tools', 'bench', 'collect-on-signal.js'),
     results: join(root, 'bench', 'results'),
     profiles: join(root, 'bench', 'results', 'profiles'),
   };
-  for (const file of [found.main, found.echo, found.load]) {
+  for (const file of [found.main, found.echo, found.load, found.collectOnSignal]) {
     if (!existsSync(file))
       throw new Error(`cannot find "${file}": run npm run bench, which builds`);
   }
@@ -203,30 +214,39 @@ async function compare(bench: Bench): Promise<LevelReport[]> {
   }
 }
 
-/** checkMemory runs a long load against a fresh server of ours, reading RSS before and after. */
+/**
+ * checkMemory runs a long load against a fresh server of ours, reading RSS before and after,
+ * each time after a full garbage collection.
+ */
 async function checkMemory(bench: Bench): Promise<MemoryReport> {
-  const server = await startBenchServer(ourServer(bench));
+  const ours = ourServer(bench);
+  const server = await startBenchServer({
+    ...ours,
+    nodeArgs: [
+      ...(ours.nodeArgs ?? []),
+      '--expose-gc',
+      '--import',
+      pathToFileURL(bench.paths.collectOnSignal).href,
+    ],
+  });
   try {
     const concurrency = MEMORY.concurrency;
     const warmupRequests = scaled(bench, MEMORY.warmupRequests);
     const requests = scaled(bench, MEMORY.requests);
     progress(`memory: ${warmupRequests} requests to warm up, then ${requests}`);
     await measure(bench, server, { concurrency, requests: warmupRequests });
-    await sleep(MEMORY.pauseMs);
-    const rssBeforeMiB = server.rssKiB() / KIB_PER_MIB;
+    const rssBeforeMiB = await collectedRssMiB(server);
     const run = await measure(bench, server, { concurrency, requests });
-    await sleep(MEMORY.pauseMs);
-    const rssAfterMiB = server.rssKiB() / KIB_PER_MIB;
+    const rssAfterMiB = await collectedRssMiB(server);
     // A second round tells a heap that settled at a larger size from one that keeps growing.
     progress(`memory: ${requests} more requests`);
     const again = await measure(bench, server, { concurrency, requests });
-    await sleep(MEMORY.pauseMs);
-    const rssAfterSecondRoundMiB = server.rssKiB() / KIB_PER_MIB;
+    const rssAfterSecondRoundMiB = await collectedRssMiB(server);
     return {
       concurrency,
       warmupRequests,
       requests,
-      pauseMs: MEMORY.pauseMs,
+      pauseMs: MEMORY.drainMs + MEMORY.settleMs,
       rssBeforeMiB,
       rssAfterMiB,
       rssAfterSecondRoundMiB,
@@ -238,6 +258,14 @@ async function checkMemory(bench: Bench): Promise<MemoryReport> {
   } finally {
     await server.stop();
   }
+}
+
+/** collectedRssMiB lets the last calls finish, has the server collect its garbage, reads RSS. */
+async function collectedRssMiB(server: BenchServer): Promise<number> {
+  await sleep(MEMORY.drainMs);
+  process.kill(server.pid, 'SIGUSR2');
+  await sleep(MEMORY.settleMs);
+  return server.rssKiB() / KIB_PER_MIB;
 }
 
 function progress(message: string): void {

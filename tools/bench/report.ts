@@ -51,7 +51,7 @@ export interface MemoryReport {
   readonly concurrency: number;
   readonly warmupRequests: number;
   readonly requests: number;
-  /** How long the server idled before each reading, in ms. */
+  /** How long the server idled before each reading, in ms; a full collection ran during it. */
   readonly pauseMs: number;
   readonly rssBeforeMiB: number;
   readonly rssAfterMiB: number;
@@ -237,7 +237,7 @@ export function formatReport(report: BenchReport): string {
     out.push(
       '',
       `memory: ${memory.requests} requests at concurrency ${memory.concurrency} after ${memory.warmupRequests} to warm up;` +
-        ` RSS ${fixed(memory.rssBeforeMiB, 1)} MiB before, ${fixed(memory.rssAfterMiB, 1)} MiB after` +
+        ` RSS after a full collection ${fixed(memory.rssBeforeMiB, 1)} MiB before, ${fixed(memory.rssAfterMiB, 1)} MiB after` +
         ` (${signed(memory.grewMiB)} MiB): ${memory.grew ? 'GREW' : 'no growth'};` +
         ` ${fixed(memory.rssAfterSecondRoundMiB, 1)} MiB after ${memory.requests} more` +
         ` (${signed(memory.rssAfterSecondRoundMiB - memory.rssAfterMiB)} MiB); peak ${fixed(memory.peakRssMiB, 1)} MiB`,
