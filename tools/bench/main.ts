@@ -8,7 +8,7 @@
  *   npm run bench -- [--scenario rules|steady|model] [--repetitions 3] [--quick] [--cpu-prof]
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 
 import { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { format, resolveConfig } from 'prettier';
+import { z } from 'zod';
 
 import { callOnce } from './client.js';
 import { formatModelPath, runModelPath } from './model-path.js';
@@ -35,7 +36,8 @@ const WARMUP = { concurrency: 16, requests: 3_000 };
 // RSS settles over the first 200,000 or so calls: read after full collections, rounds of 50,000
 // went 133, 140-142, 145, 142-146, 143-144 MiB in two runs. RSS is compared after that, so
 // growth means something kept per call, not the heap finding its size. Each reading follows a
-// full collection (collect-on-signal.ts), so garbage not yet collected is not counted as growth.
+// full collection (collect-on-signal.ts), so garbage not yet collected is not counted as growth;
+// the V8 heap still in use after it is reported too, the steadier sign of anything kept per call.
 const MEMORY = {
   concurrency: 16,
   warmupRequests: 200_000,
@@ -220,6 +222,7 @@ async function compare(bench: Bench): Promise<LevelReport[]> {
  */
 async function checkMemory(bench: Bench): Promise<MemoryReport> {
   const ours = ourServer(bench);
+  const memoryFile = join(bench.tmp, 'memory.jsonl');
   const server = await startBenchServer({
     ...ours,
     nodeArgs: [
@@ -228,6 +231,7 @@ async function checkMemory(bench: Bench): Promise<MemoryReport> {
       '--import',
       pathToFileURL(bench.paths.collectOnSignal).href,
     ],
+    env: { ...ours.env, BENCH_MEMORY_FILE: memoryFile },
   });
   try {
     const concurrency = MEMORY.concurrency;
@@ -235,24 +239,25 @@ async function checkMemory(bench: Bench): Promise<MemoryReport> {
     const requests = scaled(bench, MEMORY.requests);
     progress(`memory: ${warmupRequests} requests to warm up, then ${requests}`);
     await measure(bench, server, { concurrency, requests: warmupRequests });
-    const rssBeforeMiB = await collectedRssMiB(server);
+    const before = await collected(server, memoryFile);
     const run = await measure(bench, server, { concurrency, requests });
-    const rssAfterMiB = await collectedRssMiB(server);
+    const after = await collected(server, memoryFile);
     // A second round tells a heap that settled at a larger size from one that keeps growing.
     progress(`memory: ${requests} more requests`);
     const again = await measure(bench, server, { concurrency, requests });
-    const rssAfterSecondRoundMiB = await collectedRssMiB(server);
+    const afterSecondRound = await collected(server, memoryFile);
     return {
       concurrency,
       warmupRequests,
       requests,
       pauseMs: MEMORY.drainMs + MEMORY.settleMs,
-      rssBeforeMiB,
-      rssAfterMiB,
-      rssAfterSecondRoundMiB,
+      rssBeforeMiB: before.rssMiB,
+      rssAfterMiB: after.rssMiB,
+      rssAfterSecondRoundMiB: afterSecondRound.rssMiB,
+      heapUsedMiB: [before.heapUsedMiB, after.heapUsedMiB, afterSecondRound.heapUsedMiB],
       peakRssMiB: Math.max(run.peakRssMiB, again.peakRssMiB),
-      grewMiB: rssAfterMiB - rssBeforeMiB,
-      grew: grew(rssBeforeMiB, rssAfterMiB),
+      grewMiB: after.rssMiB - before.rssMiB,
+      grew: grew(before.rssMiB, after.rssMiB),
       errors: run.errors + again.errors,
     };
   } finally {
@@ -260,12 +265,34 @@ async function checkMemory(bench: Bench): Promise<MemoryReport> {
   }
 }
 
-/** collectedRssMiB lets the last calls finish, has the server collect its garbage, reads RSS. */
-async function collectedRssMiB(server: BenchServer): Promise<number> {
+/** Collected is what the server reported of its memory after a full collection. */
+interface Collected {
+  readonly rssMiB: number;
+  readonly heapUsedMiB: number;
+}
+
+/**
+ * collected lets the last calls finish, has the server collect its garbage, and reads the
+ * memory use it then appends to memoryFile (collect-on-signal.ts).
+ */
+async function collected(server: BenchServer, memoryFile: string): Promise<Collected> {
   await sleep(MEMORY.drainMs);
+  const linesBefore = await readLines(memoryFile);
   process.kill(server.pid, 'SIGUSR2');
   await sleep(MEMORY.settleMs);
-  return server.rssKiB() / KIB_PER_MIB;
+  const lines = await readLines(memoryFile);
+  const line = lines.length > linesBefore.length ? lines.at(-1) : undefined;
+  if (line === undefined) throw new Error('our server reported no memory use after SIGUSR2');
+  const parsed = memoryLine.parse(JSON.parse(line));
+  return { rssMiB: parsed.rss / BYTES_PER_MIB, heapUsedMiB: parsed.heapUsed / BYTES_PER_MIB };
+}
+
+const memoryLine = z.object({ rss: z.number(), heapUsed: z.number() });
+const BYTES_PER_MIB = 1024 * 1024;
+
+async function readLines(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l !== '');
 }
 
 function progress(message: string): void {

@@ -57,6 +57,8 @@ export interface MemoryReport {
   readonly rssAfterMiB: number;
   /** RSS after as many requests again, for telling a heap that settled from one that leaks. */
   readonly rssAfterSecondRoundMiB: number;
+  /** The V8 heap in use after each of the three full collections: before, after, after again. */
+  readonly heapUsedMiB: readonly [number, number, number];
   readonly peakRssMiB: number;
   readonly grewMiB: number;
   /** Whether the RSS grew by more than GROWTH_TOLERANCE_MIB and GROWTH_TOLERANCE_PERCENT. */
@@ -240,7 +242,8 @@ export function formatReport(report: BenchReport): string {
         ` RSS after a full collection ${fixed(memory.rssBeforeMiB, 1)} MiB before, ${fixed(memory.rssAfterMiB, 1)} MiB after` +
         ` (${signed(memory.grewMiB)} MiB): ${memory.grew ? 'GREW' : 'no growth'};` +
         ` ${fixed(memory.rssAfterSecondRoundMiB, 1)} MiB after ${memory.requests} more` +
-        ` (${signed(memory.rssAfterSecondRoundMiB - memory.rssAfterMiB)} MiB); peak ${fixed(memory.peakRssMiB, 1)} MiB`,
+        ` (${signed(memory.rssAfterSecondRoundMiB - memory.rssAfterMiB)} MiB); peak ${fixed(memory.peakRssMiB, 1)} MiB;` +
+        ` V8 heap in use ${memory.heapUsedMiB.map((m) => fixed(m, 1)).join(', ')} MiB`,
     );
   }
   out.push('');
