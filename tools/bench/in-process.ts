@@ -1,7 +1,7 @@
 /**
  * What one call costs inside one process, without gRPC: the rules scenario's request decoded,
  * answered and encoded in a loop, and each reader RunFunction calls on it, timed alone. Seconds
- * to run, against the bench's twenty minutes, so a change to the hot path can be tried quickly;
+ * to run, against the bench's fifteen minutes, so a change to the hot path can be tried quickly;
  * the bench and bench:layers then say what it is worth on the server. Figures are medians of 5
  * rounds, in microseconds per call; the echo's `to` + encode is the same floor as the bench's.
  *
