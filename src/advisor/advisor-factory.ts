@@ -14,6 +14,7 @@ import { rulesAdvisor } from '../scaling/advisor.js';
 import type { Advisor, AdvisorAnswer } from '../scaling/advisor.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { newClaudeAdvisor } from './claude-advisor.js';
+import { newLatencyMemory } from './latency.js';
 import { newLimiter } from './limiter.js';
 import { newSingleFlight } from './single-flight.js';
 
@@ -99,6 +100,7 @@ export function newAdvisorFactory(
   logger: Logger,
 ): AdvisorFactory {
   const limiter = newLimiter(settings.maxConcurrentCalls);
+  const latency = newLatencyMemory();
   const flights = newSingleFlight<AdvisorAnswer>();
   // One client per key, found by the key's hash so the key is never a map key in a heap dump.
   const clients = new Map<string, Anthropic>();
@@ -130,6 +132,7 @@ export function newAdvisorFactory(
       prompt: input.prompt,
       timeoutSeconds: input.advisor.timeoutSeconds,
       limiter,
+      latency,
       flights,
       telemetry,
       log,

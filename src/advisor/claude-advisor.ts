@@ -19,6 +19,7 @@ import type {
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { readAnswer } from './answer.js';
 import { factsFor } from './facts.js';
+import type { LatencyMemory } from './latency.js';
 import type { Limiter } from './limiter.js';
 import { buildRequest } from './prompt.js';
 import type { SingleFlight } from './single-flight.js';
@@ -35,6 +36,8 @@ export interface ClaudeAdvisorOptions {
   /** The deadline, in seconds, that the caller's signal enforces; named in messages. */
   readonly timeoutSeconds: number;
   readonly limiter: Limiter;
+  /** How long the model usually answers in, shared by the process like the limiter. */
+  readonly latency: LatencyMemory;
   readonly flights: SingleFlight<AdvisorAnswer>;
   readonly telemetry: Telemetry;
   readonly log: Logger;
@@ -119,25 +122,46 @@ function logFailure(log: Logger, err: unknown, answer: AdvisorAnswer, apiKey: st
   else log.debug({ ...safe, cause }, 'model call failed');
 }
 
+/** seconds writes a time in ms as seconds to one decimal: 1234 -> "1.2s". */
+function seconds(ms: number): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+}
+
+/**
+ * ask makes the call, once a slot is free. deadlineAt is when the caller's signal aborts, on
+ * performance.now()'s clock: a slot that comes free with less time left than the model usually
+ * takes is handed back unused, since a call started then would be abandoned at the deadline.
+ */
 async function ask(
   options: ClaudeAdvisorOptions,
   request: AdviceRequest,
   signal: AbortSignal,
+  deadlineAt: number,
   log: Logger,
 ): Promise<AdvisorAnswer> {
-  const { limiter, telemetry, prompt } = options;
+  const { limiter, latency, telemetry, prompt } = options;
   const model = prompt.modelName;
   const body = buildRequest(prompt, factsFor(request));
   const release = await limiter.acquire(signal);
-  // No request was made: the fallback is counted, not a model request.
+  // No request was made in either case: the fallback is counted, not a model request.
   if (release === undefined) {
     return failure('busy', `every model call slot stayed taken for ${options.timeoutSeconds}s`);
+  }
+  const leftMs = deadlineAt - performance.now();
+  const usualMs = latency.usualMs(model);
+  if (usualMs !== undefined && leftMs < usualMs) {
+    release();
+    const detail = `a model call slot came free ${seconds(leftMs)} before the deadline; the model usually answers in ${seconds(usualMs)}`;
+    log.debug({ model, leftMs: Math.round(leftMs), usualMs }, 'not asking the model so late');
+    return failure('busy', detail);
   }
   telemetry.modelCallsInFlight(limiter.inUse());
   const started = performance.now();
   let message: Anthropic.Message;
   try {
     message = await options.client.messages.create(body, { signal });
+    // Noted before the slot is released, so the next caller is judged by this answer too.
+    latency.record(model, performance.now() - started);
   } catch (err) {
     const durationMs = Math.round(performance.now() - started);
     const answer = failureOf(err, signal, options.timeoutSeconds);
@@ -184,11 +208,14 @@ export function newClaudeAdvisor(options: ClaudeAdvisorOptions): Advisor {
   return {
     name: ADVISOR_NAME,
     advise: async (request, signal) => {
+      // The caller's signal aborts timeoutSeconds from now: the analysis's deadline starts as
+      // the advisor is asked.
+      const deadlineAt = performance.now() + options.timeoutSeconds * 1000;
       const { kind, namespace, name } = request.subject;
       const log = options.log.child({ kind, namespace, name });
       try {
         return await options.flights.run(flightKey(options, request), () =>
-          ask(options, request, signal, log),
+          ask(options, request, signal, deadlineAt, log),
         );
       } catch (err) {
         // A fault of this function's, not the model's: the rules decide, and the log says why.

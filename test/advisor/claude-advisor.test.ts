@@ -15,6 +15,7 @@ import Anthropic from '@anthropic-ai/sdk';
 
 import { claudeSettingsFromEnv, newAdvisorFactory } from '../../src/advisor/advisor-factory.js';
 import { newClaudeAdvisor } from '../../src/advisor/claude-advisor.js';
+import { newLatencyMemory } from '../../src/advisor/latency.js';
 import { newLimiter } from '../../src/advisor/limiter.js';
 import { newSingleFlight } from '../../src/advisor/single-flight.js';
 import { newRunFunction } from '../../src/function/run-function.js';
@@ -94,6 +95,7 @@ function runWithClient(client: Anthropic, logger: pino.Logger): RunFunction {
         prompt: input.prompt,
         timeoutSeconds: input.advisor.timeoutSeconds,
         limiter: newLimiter(4),
+        latency: newLatencyMemory(),
         flights: newSingleFlight<AdvisorAnswer>(),
         telemetry: noTelemetry,
         log,
@@ -321,6 +323,58 @@ describe('the model is asked only when it can matter', () => {
     expect(fake.calls).toBe(10);
     expect(fake.maxInFlight).toBe(4);
     expect(Object.keys(rsp.desired?.resources ?? {})).toHaveLength(10);
+  });
+});
+
+describe('a call slot that comes free late is not used', () => {
+  /** runCapped runs the function with the advisor of a process allowing one model call. */
+  async function runCapped(delayMs: number): Promise<{ fake: FakeMessagesApi; run: RunFunction }> {
+    fake = await startFakeMessagesApi({ policy: { name: 'follow', delayMs } });
+    const logger = pino({ level: 'silent' });
+    const env = { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url };
+    const run = newRunFunction({
+      logger,
+      clock: { now: () => NOW },
+      advisorFor: newAdvisorFactory(claudeSettingsFromEnv(env, 1), noTelemetry, logger),
+    });
+    return { fake, run };
+  }
+
+  /** busyNamed is `busy` for a database of its own, so no two share a model call. */
+  const busyNamed = (name: string, timeout: string) =>
+    compositionRequest({ input: input(timeout), xr: xsqlInstance({ name }) });
+
+  test('a slot free with less time left than the model takes: the rules decide, no call', async () => {
+    // The first call holds the only slot for 1 s of a 1.5 s deadline; the second would be
+    // abandoned unanswered half a second into its call.
+    const { fake, run } = await runCapped(1_000);
+    const [first, second] = await Promise.all([
+      run(busyNamed('db-a', '1.5s')),
+      run(busyNamed('db-b', '1.5s')),
+    ]);
+    expect(annotationsIn(first)['intelligent-scaling/decided-by']).toBe(`claude/${MODEL}`);
+    expect(annotationsIn(second)['intelligent-scaling/decided-by']).toBe('rules');
+    expect(instanceClassIn(second)).toBe('db.t3.small');
+    const [warning] = warningsIn(second);
+    const words =
+      /^cannot get advice from the model: busy: a model call slot came free (\d+\.\d)s before the deadline; the model usually answers in (\d+\.\d)s; the rules decided$/.exec(
+        warning?.message ?? '',
+      );
+    expect(words, warning?.message).not.toBeNull();
+    expect(Number(words?.[1])).toBeLessThan(Number(words?.[2]));
+    expect(fake.calls).toBe(1);
+  });
+
+  test('a slot free with time enough left is used', async () => {
+    const { fake, run } = await runCapped(150);
+    const answers = await Promise.all(['db-a', 'db-b', 'db-c'].map((n) => run(busyNamed(n, '5s'))));
+    expect(answers.map((rsp) => annotationsIn(rsp)['intelligent-scaling/decided-by'])).toEqual([
+      `claude/${MODEL}`,
+      `claude/${MODEL}`,
+      `claude/${MODEL}`,
+    ]);
+    expect(fake.calls).toBe(3);
+    expect(fake.maxInFlight).toBe(1);
   });
 });
 
