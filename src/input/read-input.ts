@@ -15,8 +15,8 @@ const noInput = { apiVersion: PROMPT_API_VERSION, kind: PROMPT_KIND };
 /** INPUT_CACHE_ENTRIES is how many distinct inputs a process remembers the reading of. */
 export const INPUT_CACHE_ENTRIES = 32;
 
-/** INPUT_CACHE_MAX_KEY_LENGTH is the longest input, as JSON text, whose reading is remembered. */
-export const INPUT_CACHE_MAX_KEY_LENGTH = 64 * 1024;
+/** INPUT_CACHE_MAX_JSON_LENGTH is the longest input, as JSON text, whose reading is remembered. */
+export const INPUT_CACHE_MAX_JSON_LENGTH = 64 * 1024;
 
 /** Remembered is an input as it was given, frozen, and its reading. */
 interface Remembered {
@@ -43,7 +43,7 @@ export function readInput(raw: Record<string, unknown> | undefined): InputReadin
     return found.reading;
   }
   const reading = deepFreeze(parse(given));
-  if (JSON.stringify(given).length <= INPUT_CACHE_MAX_KEY_LENGTH) {
+  if (JSON.stringify(given).length <= INPUT_CACHE_MAX_JSON_LENGTH) {
     remembered.unshift({ given: deepFreeze(structuredClone(given)), reading });
     remembered.length = Math.min(remembered.length, INPUT_CACHE_ENTRIES);
   }

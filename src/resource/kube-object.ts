@@ -13,7 +13,7 @@ export interface ObjectRef {
 
 const stringMap = z.record(z.string(), z.string());
 
-/** metadataSchema is the part of metadata this function reads; everything else is ignored, and not copied. */
+/** metadataSchema is the part of metadata this function reads; the rest is ignored, not copied. */
 export const metadataSchema = z.object({
   name: z.string().min(1, { error: 'must not be empty' }),
   namespace: z.string().optional(),

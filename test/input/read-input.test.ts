@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import type { Input } from '../../src/input/prompt.js';
 import {
   INPUT_CACHE_ENTRIES,
-  INPUT_CACHE_MAX_KEY_LENGTH,
+  INPUT_CACHE_MAX_JSON_LENGTH,
   readInput,
 } from '../../src/input/read-input.js';
 import type { InputReading } from '../../src/input/read-input.js';
@@ -501,7 +501,7 @@ describe('readInput', () => {
   });
 
   test('does not remember an input longer than its limit', () => {
-    const long = { ...withSpec({}), systemPrompt: 'x'.repeat(INPUT_CACHE_MAX_KEY_LENGTH) };
+    const long = { ...withSpec({}), systemPrompt: 'x'.repeat(INPUT_CACHE_MAX_JSON_LENGTH) };
     const first = readInput(long);
     expect(first.ok).toBe(true);
     expect(readInput(long)).not.toBe(first);

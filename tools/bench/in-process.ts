@@ -22,6 +22,7 @@ import { readPerformanceMetrics } from '../../src/resource/performance-metrics.j
 import { readRdsInstance } from '../../src/resource/rds-instance.js';
 import { readSqlInstance } from '../../src/resource/sql-instance.js';
 import { readState } from '../../src/scaling/state.js';
+import { median } from './report.js';
 import { repoRoot } from './request.js';
 import { rulesScenario } from './scenario-rules.js';
 
@@ -92,7 +93,6 @@ for (const [name, step] of steps) {
   await timeStep(step, WARMUP_CALLS);
   const rounds: number[] = [];
   for (let r = 0; r < ROUNDS; r++) rounds.push(await timeStep(step, CALLS / ROUNDS));
-  const median = rounds.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)] ?? Number.NaN;
-  process.stdout.write(`${name.padEnd(26)}${median.toFixed(1).padStart(7)}\n`);
+  process.stdout.write(`${name.padEnd(26)}${median(rounds).toFixed(1).padStart(7)}\n`);
 }
 await prepared.cleanup();

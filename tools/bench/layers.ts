@@ -1,6 +1,6 @@
 /**
  * Where our latency goes, layer by layer: at concurrency 16, the rules scenario's request sent
- * to four servers in turn, each repetition alternating them, medians of the repetitions.
+ * to five servers in turn, each repetition alternating them, medians of the repetitions.
  *
  * - `echo`: the baseline, answering with the request's desired state (echo-function.ts);
  * - `fixed answer`: our server's answer to this request, captured once and sent for every call
@@ -24,7 +24,9 @@ import { RunFunctionRequest, RunFunctionResponse } from '@crossplane-org/functio
 
 import { callOnce } from './client.js';
 import { repoRoot } from './request.js';
-import { runLoad } from './run-load.js';
+import { median } from './report.js';
+import { runLoadOn } from './run-load.js';
+import type { MeasuredLoad } from './run-load.js';
 import { rulesScenario } from './scenario-rules.js';
 import { startBenchServer } from './server.js';
 import type { BenchServer, ServerCommand } from './server.js';
@@ -46,14 +48,6 @@ interface LayerResult {
   readonly cpuMsPerRequest: number;
   /** Median p50 over the echo's median p50. */
   readonly p50Ratio: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
 }
 
 function readOptions(): { repetitions: number; requests: number } {
@@ -122,7 +116,7 @@ async function main(): Promise<void> {
       started.push({ name: layer.name, server });
     }
     started.push({ name: 'ours', server: ours });
-    const runs = new Map(started.map(({ name }) => [name, [] as LayerRun[]]));
+    const runs = new Map(started.map(({ name }) => [name, [] as MeasuredLoad[]]));
     for (const { server } of started) await drive(load, server, requestFile, WARMUP_REQUESTS, 0);
     for (let rep = 1; rep <= repetitions; rep++) {
       process.stderr.write(`layers: repetition ${rep} of ${repetitions}\n`);
@@ -160,23 +154,15 @@ async function main(): Promise<void> {
   }
 }
 
-interface LayerRun {
-  readonly p50Ms: number;
-  readonly requestsPerSecond: number;
-  readonly cpuMsPerRequest: number;
-}
-
-/** drive runs one load against a server at concurrency 16 and reads its CPU time per call. */
+/** drive runs one load against a server at concurrency 16, failing if any call failed. */
 async function drive(
   load: string,
   server: BenchServer,
   requestFile: string,
   requests: number,
   warmupRequests: number,
-): Promise<LayerRun> {
-  const cpuBefore = server.cpuMs();
-  const result = await runLoad(load, {
-    address: server.address,
+): Promise<MeasuredLoad> {
+  const result = await runLoadOn(load, server, {
     requestFiles: [requestFile],
     concurrency: CONCURRENCY,
     requests,
@@ -184,8 +170,7 @@ async function drive(
   });
   if (result.errors > 0)
     throw new Error(`${result.errors} calls failed: ${result.firstError ?? ''}`);
-  const cpuMsPerRequest = (server.cpuMs() - cpuBefore) / (requests + warmupRequests);
-  return { p50Ms: result.p50Ms, requestsPerSecond: result.requestsPerSecond, cpuMsPerRequest };
+  return result;
 }
 
 function formatLayers(results: readonly LayerResult[], requests: number, reps: number): string {

@@ -24,7 +24,7 @@ import { formatModelPath, runModelPath } from './model-path.js';
 import { grew, formatReport, levelReport, targets } from './report.js';
 import type { BenchReport, LevelReport, MemoryReport, RunRecord } from './report.js';
 import { repoRoot } from './request.js';
-import { runLoad } from './run-load.js';
+import { runLoadOn } from './run-load.js';
 import { DEFAULT_LEVELS } from './scenario.js';
 import type { Level, PreparedScenario, Scenario } from './scenario.js';
 import { SCENARIOS } from './scenarios.js';
@@ -168,20 +168,13 @@ async function checkAnswers(bench: Bench, ours: BenchServer, baseline: BenchServ
 async function measure(bench: Bench, server: BenchServer, level: Level): Promise<RunRecord> {
   const warmupRequests = Math.min(1_000, Math.ceil(level.requests / 10));
   const stopWatching = server.watchRss();
-  const cpuBeforeMs = server.cpuMs();
-  const result = await runLoad(bench.paths.load, {
-    address: server.address,
+  const result = await runLoadOn(bench.paths.load, server, {
     requestFiles: [await requestFile(bench)],
     concurrency: level.concurrency,
     requests: level.requests,
     warmupRequests,
   });
-  const cpuMs = server.cpuMs() - cpuBeforeMs;
-  return {
-    ...result,
-    peakRssMiB: stopWatching() / KIB_PER_MIB,
-    cpuMsPerRequest: cpuMs / (warmupRequests + level.requests),
-  };
+  return { ...result, peakRssMiB: stopWatching() / KIB_PER_MIB };
 }
 
 function scaled(bench: Bench, requests: number): number {

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 
 import { loadResult } from './load-protocol.js';
 import type { LoadOptions, LoadResult } from './load-protocol.js';
+import type { BenchServer } from './server.js';
 
 /** LOAD_TIMEOUT_MS bounds one load run, so a hung server cannot hang the bench. */
 const LOAD_TIMEOUT_MS = 10 * 60_000;
@@ -33,4 +34,22 @@ export function runLoad(script: string, options: LoadOptions): Promise<LoadResul
       reject(new Error(`cannot run the load generator (${why}):\n${stderr.join('\n')}`));
     });
   });
+}
+
+/** MeasuredLoad is a load run and the server's CPU time per call during it, warm-up included. */
+export type MeasuredLoad = LoadResult & { readonly cpuMsPerRequest: number };
+
+/**
+ * runLoadOn runs the load generator against server and reads the CPU time the server spent per
+ * call, the unmeasured warm-up calls counted too, since the server's CPU is read around both.
+ */
+export async function runLoadOn(
+  script: string,
+  server: BenchServer,
+  options: Omit<LoadOptions, 'address'>,
+): Promise<MeasuredLoad> {
+  const cpuBeforeMs = server.cpuMs();
+  const result = await runLoad(script, { ...options, address: server.address });
+  const cpuMs = server.cpuMs() - cpuBeforeMs;
+  return { ...result, cpuMsPerRequest: cpuMs / (options.warmupRequests + options.requests) };
 }
